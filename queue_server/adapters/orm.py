@@ -1,0 +1,190 @@
+"""Tables, and the mapping of the domain classes onto them (SQLAlchemy imperative mapping)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry, relationship
+
+from ..domain import model
+
+# A naming convention so that Alembic's batch mode can find constraints again on SQLite.
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+mapper_registry = registry(metadata=metadata)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Stores naive UTC, hands back aware UTC; refuses naive input so no local time sneaks in."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC times only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _enum(enum_cls) -> sa.Enum:
+    # Stored as plain strings (no native enum type) so adding a value needs no type migration.
+    return sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=20,
+                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+offices = sa.Table(
+    "offices", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200), nullable=False, server_default=""),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="Asia/Bangkok"),
+    sa.Column("opening_hours", sa.JSON, nullable=False),
+    sa.Column("enforce_hours", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+services = sa.Table(
+    "services", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False, index=True),
+    sa.Column("code", sa.String(4), nullable=False),
+    sa.Column("name_th", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200), nullable=False),
+    sa.Column("standard_minutes", sa.Float, nullable=False),
+    sa.Column("target_wait_minutes", sa.Float, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("office_id", "code"),
+)
+
+counters = sa.Table(
+    "counters", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("is_open", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("office_id", "number"),
+)
+
+counter_services = sa.Table(
+    "counter_services", metadata,
+    sa.Column("counter_id", sa.ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("service_id", sa.ForeignKey("services.id"), primary_key=True),
+    sa.Column("rank", sa.Integer, nullable=False, server_default="0"),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("role", _enum(model.Role), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("label", sa.String(100), nullable=False, server_default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One row per service and local day; numbers are taken from here inside the ticket's own
+# transaction, never as max(number) + 1.
+ticket_sequences = sa.Table(
+    "ticket_sequences", metadata,
+    sa.Column("service_id", sa.ForeignKey("services.id"), primary_key=True),
+    sa.Column("service_day", sa.Date, primary_key=True),
+    sa.Column("last_number", sa.Integer, nullable=False),
+)
+
+tickets = sa.Table(
+    "tickets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("issued_service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(12), nullable=False),
+    sa.Column("service_day", sa.Date, nullable=False),
+    sa.Column("priority", _enum(model.Priority), nullable=False),
+    sa.Column("channel", _enum(model.Channel), nullable=False),
+    sa.Column("status", _enum(model.TicketStatus), nullable=False),
+    sa.Column("token", sa.String(43), nullable=False, unique=True),
+    sa.Column("kiosk_id", sa.String(64)),
+    sa.Column("note", sa.String(500)),
+    sa.Column("appointment_at", UTCDateTime),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    # Place in the queue: queued_at less the head start of the ticket's class (policy.py).
+    sa.Column("queue_key", UTCDateTime, nullable=False),
+    sa.Column("called_at", UTCDateTime),
+    sa.Column("started_at", UTCDateTime),
+    sa.Column("finished_at", UTCDateTime),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("served_by", sa.ForeignKey("users.id")),
+    sa.Column("recall_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("no_show_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("transfer_count", sa.Integer, nullable=False, server_default="0"),
+    # Optimistic lock: an UPDATE that finds another version changed nothing, and is retried.
+    sa.Column("version", sa.Integer, nullable=False),
+    # The safety net under the sequence table: a number is never given twice a day.
+    sa.UniqueConstraint("issued_service_id", "service_day", "number"),
+    sa.Index("ix_tickets_queue", "service_id", "status", "service_day", "queue_key"),
+    sa.Index("ix_tickets_counter_status", "counter_id", "status"),
+)
+
+ticket_events = sa.Table(
+    "ticket_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), nullable=False, index=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("kind", _enum(model.EventKind), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(64)),
+    sa.Column("service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_ticket_events_office_at", "office_id", "at"),
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables (once per process)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(model.Office, offices)
+    mapper_registry.map_imperatively(model.Service, services)
+    mapper_registry.map_imperatively(model.CounterService, counter_services)
+    mapper_registry.map_imperatively(model.Counter, counters, properties={
+        "service_links": relationship(model.CounterService, order_by=counter_services.c.rank,
+                                      cascade="all, delete-orphan", lazy="selectin"),
+    })
+    mapper_registry.map_imperatively(model.User, users)
+    mapper_registry.map_imperatively(model.ApiToken, api_tokens)
+    mapper_registry.map_imperatively(model.TicketEvent, ticket_events)
+    mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version,
+                                     properties={
+        "events": relationship(model.TicketEvent, order_by=ticket_events.c.id,
+                               cascade="all, delete-orphan", lazy="noload"),
+    })
+    _mapped = True

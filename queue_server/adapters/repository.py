@@ -1,0 +1,183 @@
+"""Queries over the mapped domain objects. The only module that writes SQL for the use cases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
+                            TicketEvent, TicketStatus, User)
+from .orm import counter_services, counters, ticket_events, ticket_sequences, tickets
+
+WAITING = TicketStatus.WAITING
+AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class Repository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # --- office, services, counters, users ----------------------------------------------
+
+    def office(self, office_id: int | None = None) -> Office | None:
+        """The given office, or the first one (a single-office install has just one)."""
+        query = sa.select(Office).order_by(Office.id)
+        if office_id is not None:
+            query = query.where(Office.id == office_id)
+        return self.session.scalars(query.limit(1)).first()
+
+    def services(self, office_id: int) -> list[Service]:
+        return list(self.session.scalars(
+            sa.select(Service).where(Service.office_id == office_id)
+            .order_by(Service.sort_order, Service.code)))
+
+    def service(self, service_id: int) -> Service | None:
+        return self.session.get(Service, service_id)
+
+    def counters(self, office_id: int) -> list[Counter]:
+        return list(self.session.scalars(
+            sa.select(Counter).where(Counter.office_id == office_id).order_by(Counter.number)))
+
+    def counter(self, counter_id: int) -> Counter | None:
+        return self.session.get(Counter, counter_id)
+
+    def user(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def user_by_name(self, username: str) -> User | None:
+        return self.session.scalars(sa.select(User).where(User.username == username)).first()
+
+    def user_by_token_hash(self, token_hash: str) -> User | None:
+        return self.session.scalars(
+            sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == token_hash)).first()
+
+    def add(self, obj) -> None:
+        self.session.add(obj)
+
+    # --- numbers ------------------------------------------------------------------------
+
+    def next_number(self, service_id: int, day: date) -> int:
+        """Take the next number of the service's day inside the caller's transaction.
+
+        The UPDATE locks the day's row until commit (PostgreSQL) or runs under the database
+        write lock (SQLite), so two kiosks never read the same value.
+        """
+        for _ in range(3):
+            taken = self.session.execute(
+                sa.update(ticket_sequences)
+                .where(ticket_sequences.c.service_id == service_id,
+                       ticket_sequences.c.service_day == day)
+                .values(last_number=ticket_sequences.c.last_number + 1)
+                .returning(ticket_sequences.c.last_number)).scalar()
+            if taken is not None:
+                return taken
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(sa.insert(ticket_sequences).values(
+                        service_id=service_id, service_day=day, last_number=1))
+                return 1
+            except IntegrityError:
+                continue  # another transaction created the day's row first: take from it
+        raise RuntimeError("could not allocate a ticket number")  # pragma: no cover
+
+    # --- tickets ------------------------------------------------------------------------
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        return self.session.get(Ticket, ticket_id)
+
+    def ticket_by_token(self, token: str) -> Ticket | None:
+        return self.session.scalars(sa.select(Ticket).where(Ticket.token == token)).first()
+
+    def ticket_at_counter(self, counter_id: int) -> Ticket | None:
+        """The ticket the counter has called or is serving, if any."""
+        return self.session.scalars(
+            sa.select(Ticket).where(tickets.c.counter_id == counter_id,
+                                    tickets.c.status.in_(AT_COUNTER))
+            .order_by(tickets.c.called_at.desc()).limit(1)).first()
+
+    def queue_head(self, service_id: int, day: date) -> Ticket | None:
+        """The waiting ticket of the service that is next in its own queue."""
+        return self.session.scalars(
+            sa.select(Ticket).where(tickets.c.service_id == service_id,
+                                    tickets.c.status == WAITING,
+                                    tickets.c.service_day == day)
+            .order_by(tickets.c.queue_key, tickets.c.id).limit(1)).first()
+
+    def waiting_before(self, ticket: Ticket) -> bool:
+        """Whether someone of the same queue has been waiting longer than `ticket`."""
+        return self.session.execute(
+            sa.select(sa.exists().where(tickets.c.service_id == ticket.service_id,
+                                        tickets.c.status == WAITING,
+                                        tickets.c.service_day == ticket.service_day,
+                                        tickets.c.queued_at < ticket.queued_at,
+                                        tickets.c.id != ticket.id))).scalar()
+
+    def ahead_of(self, ticket: Ticket) -> int:
+        """How many waiting tickets of its queue come before `ticket`."""
+        return self.session.execute(
+            sa.select(sa.func.count()).select_from(tickets).where(
+                tickets.c.service_id == ticket.service_id,
+                tickets.c.status == WAITING,
+                tickets.c.service_day == ticket.service_day,
+                sa.tuple_(tickets.c.queue_key, tickets.c.id) < sa.tuple_(ticket.queue_key,
+                                                                         ticket.id))).scalar()
+
+    def waiting_counts(self, service_ids: list[int], day: date) -> dict[int, int]:
+        rows = self.session.execute(
+            sa.select(tickets.c.service_id, sa.func.count())
+            .where(tickets.c.service_id.in_(service_ids), tickets.c.status == WAITING,
+                   tickets.c.service_day == day)
+            .group_by(tickets.c.service_id))
+        return {service_id: count for service_id, count in rows}
+
+    def waiting_tickets(self, service_ids: list[int], day: date, limit: int = 200) -> list[Ticket]:
+        return list(self.session.scalars(
+            sa.select(Ticket).where(tickets.c.service_id.in_(service_ids),
+                                    tickets.c.status == WAITING, tickets.c.service_day == day)
+            .order_by(tickets.c.queue_key, tickets.c.id).limit(limit)))
+
+    def open_counter_counts(self, service_ids: list[int]) -> dict[int, int]:
+        """Per service, how many open counters serve it."""
+        rows = self.session.execute(
+            sa.select(counter_services.c.service_id, sa.func.count())
+            .join(counters, counters.c.id == counter_services.c.counter_id)
+            .where(counter_services.c.service_id.in_(service_ids), counters.c.is_open)
+            .group_by(counter_services.c.service_id))
+        return {service_id: count for service_id, count in rows}
+
+    def recent_service_seconds(self, service_id: int, since: datetime, limit: int = 30) -> list[float]:
+        """Durations of the service's latest finished services (start, or call, to finish)."""
+        rows = self.session.execute(
+            sa.select(ticket_events.c.data)
+            .where(ticket_events.c.service_id == service_id,
+                   ticket_events.c.kind == "finished", ticket_events.c.at >= since)
+            .order_by(ticket_events.c.id.desc()).limit(limit))
+        return [float(data["service_seconds"]) for (data,) in rows if "service_seconds" in data]
+
+    def tickets_of_day(self, office_id: int, day: date) -> list[Ticket]:
+        return list(self.session.scalars(
+            sa.select(Ticket).where(tickets.c.office_id == office_id,
+                                    tickets.c.service_day == day).order_by(tickets.c.id)))
+
+    def recent_calls(self, office_id: int, day: date, limit: int = 10) -> list[TicketEvent]:
+        """The latest call and recall events of the day, newest first (the display's history)."""
+        return list(self.session.scalars(
+            sa.select(TicketEvent)
+            .join(Ticket, Ticket.id == ticket_events.c.ticket_id)
+            .where(ticket_events.c.office_id == office_id,
+                   ticket_events.c.kind.in_(["called", "recalled"]),
+                   tickets.c.service_day == day)
+            .order_by(ticket_events.c.id.desc()).limit(limit)))
+
+    def events_of(self, ticket_id: int) -> list[TicketEvent]:
+        return list(self.session.scalars(
+            sa.select(TicketEvent).where(ticket_events.c.ticket_id == ticket_id)
+            .order_by(ticket_events.c.id)))
+
+    def counter_links(self, service_id: int) -> list[CounterService]:
+        return list(self.session.scalars(
+            sa.select(CounterService).where(counter_services.c.service_id == service_id)))

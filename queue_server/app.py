@@ -1,0 +1,82 @@
+"""The application factory: one way in, for the server, the CLI and the tests."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import flask
+import sqlalchemy as sa
+
+from .adapters.db import make_engine, session_factories
+from .config import settings_from_env
+from .domain.policy import CallingPolicy
+from .live.notifier import Notifier, SocketIONotifier
+from .live.sockets import socketio
+from .service_layer.accounts import Accounts
+from .service_layer.queue import Queue, QueueSettings, utc_now
+from .service_layer.unit_of_work import UnitOfWork
+from .web.auth import init_auth
+from .web.errors import init_errors
+
+
+@dataclass
+class Services:
+    """What the web and socket layers reach through `app.extensions["gecc"]`."""
+
+    engine: sa.engine.Engine
+    queue: Queue
+    accounts: Accounts
+    notifier: Notifier
+
+
+def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
+    """The use cases wired to a database; usable without Flask (CLI, simulator, benchmarks)."""
+    engine = make_engine(config["DATABASE_URL"])
+    writer, reader = session_factories(engine)
+    policy = CallingPolicy(
+        priority_head_start_minutes=config["PRIORITY_HEAD_START_MINUTES"],
+        appointment_head_start_minutes=config["APPOINTMENT_HEAD_START_MINUTES"],
+        transfer_head_start_minutes=config["TRANSFER_HEAD_START_MINUTES"],
+        preference_step_minutes=config["PREFERENCE_STEP_MINUTES"])
+    settings = QueueSettings(public_url=config["PUBLIC_URL"],
+                             no_show_requeue_limit=config["NO_SHOW_REQUEUE_LIMIT"])
+    queue = Queue(lambda: UnitOfWork(writer, notifier), lambda: UnitOfWork(reader, notifier),
+                  clock=clock, policy=policy, settings=settings)
+    return Services(engine, queue, Accounts(lambda: UnitOfWork(writer, notifier), clock), notifier)
+
+
+def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
+    """Defaults and the environment first, then `test_config` over them."""
+    app = flask.Flask(__name__, instance_relative_config=True)
+    app.config.update(settings_from_env(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    # Threading mode with simple-websocket: no monkey patching; Redis joins several processes.
+    socketio.init_app(app, async_mode="threading", message_queue=app.config["REDIS_URL"],
+                      logger=False, engineio_logger=False)
+    services = build_services(app.config, SocketIONotifier(socketio), clock)
+    app.extensions["gecc"] = services
+
+    init_errors(app)
+    init_auth(app)
+
+    from .web.api import api
+    from .web.pages import pages
+    from kiosk import kiosk
+    from display import display
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    app.register_blueprint(kiosk)
+    app.register_blueprint(display)
+
+    @app.get("/healthz")
+    def healthz():
+        with services.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return {"status": "ok", "time": datetime.now(timezone.utc).isoformat()}
+
+    return app

@@ -1,0 +1,44 @@
+"""Settings: defaults, then the environment (GECC_*), then whatever the caller passes."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def default_database_url(instance_path: str | os.PathLike) -> str:
+    return f"sqlite:///{Path(instance_path) / 'gecc-queue.sqlite3'}"
+
+
+def settings_from_env(instance_path: str | os.PathLike) -> dict:
+    """The app's configuration as read from GECC_* variables, with sane defaults."""
+    env = os.environ
+    return {
+        "DATABASE_URL": env.get("GECC_DATABASE_URL") or default_database_url(instance_path),
+        "REDIS_URL": env.get("GECC_REDIS_URL") or None,
+        "SECRET_KEY": env.get("GECC_SECRET_KEY") or _instance_secret(instance_path),
+        "TIMEZONE": env.get("GECC_TIMEZONE", "Asia/Bangkok"),
+        "PRINTER": env.get("GECC_PRINTER", "none"),
+        "PUBLIC_URL": env.get("GECC_PUBLIC_URL") or "http://127.0.0.1:5000",
+        "NO_SHOW_REQUEUE_LIMIT": int(env.get("GECC_NO_SHOW_REQUEUE_LIMIT", "1")),
+        "PRIORITY_HEAD_START_MINUTES": float(env.get("GECC_PRIORITY_HEAD_START_MINUTES", "15")),
+        "APPOINTMENT_HEAD_START_MINUTES": float(env.get("GECC_APPOINTMENT_HEAD_START_MINUTES", "30")),
+        "TRANSFER_HEAD_START_MINUTES": float(env.get("GECC_TRANSFER_HEAD_START_MINUTES", "30")),
+        "PREFERENCE_STEP_MINUTES": float(env.get("GECC_PREFERENCE_STEP_MINUTES", "10")),
+        "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked where a session authenticates a change
+        "WTF_CSRF_TIME_LIMIT": None,  # a counter console stays open all day
+    }
+
+
+def _instance_secret(instance_path: str | os.PathLike) -> str:
+    """A secret key kept in the instance folder, so log-ins survive a restart."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,377 @@
+"""The queue's domain: offices, services, counters, tickets and their event record.
+
+Plain Python, no framework. The persistence layer maps these classes onto tables
+(imperative mapping), so the rules below are the only place the rules live.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidTransition
+from .hours import OpeningHours
+from .policy import CallingPolicy
+
+
+class TicketStatus(str, enum.Enum):
+    """Where a ticket is in its life."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    FINISHED = "finished"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (TicketStatus.FINISHED, TicketStatus.NO_SHOW, TicketStatus.CANCELLED)
+
+    @property
+    def at_counter(self) -> bool:
+        return self in (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class Priority(str, enum.Enum):
+    """Priority class chosen at issue; everything but NORMAL goes ahead (see policy.py)."""
+
+    NORMAL = "normal"
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    PREGNANT = "pregnant"
+    MONK = "monk"
+
+
+class Channel(str, enum.Enum):
+    """How the ticket came to be: the GECC channel mix is counted from this."""
+
+    KIOSK = "kiosk"
+    RECEPTION = "reception"
+    ONLINE = "online"
+
+
+class Role(str, enum.Enum):
+    """Staff roles; each permission lists the roles that have it (web/auth.py)."""
+
+    STAFF = "staff"
+    RECEPTION = "reception"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class EventKind(str, enum.Enum):
+    """Every state change a ticket can go through; the evidence engine reads these."""
+
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    STARTED = "started"
+    FINISHED = "finished"
+    NO_SHOW = "no_show"
+    REQUEUED = "requeued"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change: a clerk (`user`), a `kiosk`, the `citizen` or the `system`."""
+
+    kind: str
+    id: str | None = None
+
+    @classmethod
+    def user(cls, user_id: int) -> Actor:
+        return cls("user", str(user_id))
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls("system")
+
+
+def format_ticket_number(code: str, number: int) -> str:
+    """`A` and 7 give `A007`: the form printed, shown and spoken."""
+    return f"{code}{number:03d}"
+
+
+class Office:
+    """A service centre. Branches are rows, not forks: everything hangs off an office."""
+
+    def __init__(self, name: str, timezone: str = "Asia/Bangkok", name_en: str = "",
+                 opening_hours: list | None = None, enforce_hours: bool = False):
+        self.name = name
+        self.name_en = name_en
+        self.timezone = timezone
+        self.opening_hours = opening_hours if opening_hours is not None else OpeningHours.default().to_json()
+        self.enforce_hours = enforce_hours
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local(self, when: datetime) -> datetime:
+        """A UTC instant in the office's own time."""
+        return when.astimezone(self.zone)
+
+    def service_day(self, when: datetime) -> date:
+        """The local calendar day a ticket belongs to: numbers restart when it changes."""
+        return self.local(when).date()
+
+    def hours(self) -> OpeningHours:
+        return OpeningHours.from_json(self.opening_hours)
+
+    def is_open_at(self, when: datetime) -> bool:
+        return (not self.enforce_hours) or self.hours().is_open(self.local(when))
+
+
+class Service:
+    """A kind of service with its own queue and number sequence (`A001`, `A002`, ...)."""
+
+    def __init__(self, office_id: int, code: str, name_th: str, name_en: str,
+                 standard_minutes: float = 10.0, target_wait_minutes: float = 20.0,
+                 active: bool = True, sort_order: int = 0):
+        self.office_id = office_id
+        self.code = code
+        self.name_th = name_th
+        self.name_en = name_en
+        self.standard_minutes = standard_minutes
+        self.target_wait_minutes = target_wait_minutes
+        self.active = active
+        self.sort_order = sort_order
+
+
+class Counter:
+    """A service point. It serves services in order of preference (rank 0 first)."""
+
+    def __init__(self, office_id: int, number: int, name: str, is_open: bool = False):
+        self.office_id = office_id
+        self.number = number
+        self.name = name
+        self.is_open = is_open
+
+    def service_ranks(self) -> dict[int, int]:
+        """service id -> preference rank (0 is the counter's main service)."""
+        return {link.service_id: link.rank for link in self.service_links}
+
+
+class CounterService:
+    """A counter serves a service, at a rank of preference."""
+
+    def __init__(self, service_id: int, rank: int):
+        self.service_id = service_id
+        self.rank = rank
+
+
+class User:
+    """A member of staff who logs in. The password hash is made by the auth layer."""
+
+    def __init__(self, office_id: int, username: str, display_name: str, role: Role,
+                 password_hash: str, active: bool = True):
+        self.office_id = office_id
+        self.username = username
+        self.display_name = display_name
+        self.role = role
+        self.password_hash = password_hash
+        self.active = active
+
+
+class ApiToken:
+    """A bearer token for API use; only its SHA-256 is kept."""
+
+    def __init__(self, user_id: int, token_hash: str, label: str, created_at: datetime):
+        self.user_id = user_id
+        self.token_hash = token_hash
+        self.label = label
+        self.created_at = created_at
+
+
+class TicketEvent:
+    """One row of the append-only record: what happened, when (UTC), who, where."""
+
+    def __init__(self, kind: EventKind, at: datetime, actor: Actor, office_id: int,
+                 service_id: int, counter_id: int | None = None, data: dict | None = None):
+        self.kind = kind
+        self.at = at
+        self.actor_kind = actor.kind
+        self.actor_id = actor.id
+        self.office_id = office_id
+        self.service_id = service_id
+        self.counter_id = counter_id
+        self.data = data or {}
+
+
+class Ticket:
+    """A citizen's place in a queue, and the history of everything that happened to it."""
+
+    def __init__(self, office_id: int, service_id: int, number: int, label: str,
+                 service_day: date, priority: Priority, channel: Channel, issued_at: datetime,
+                 token: str | None = None, kiosk_id: str | None = None, note: str | None = None,
+                 appointment_at: datetime | None = None):
+        self.office_id = office_id
+        self.service_id = service_id
+        self.issued_service_id = service_id
+        self.number = number
+        self.label = label
+        self.service_day = service_day
+        self.priority = priority
+        self.channel = channel
+        self.status = TicketStatus.WAITING
+        self.token = token or secrets.token_urlsafe(16)
+        self.kiosk_id = kiosk_id
+        self.note = note
+        self.appointment_at = appointment_at
+        self.issued_at = issued_at
+        self.queued_at = issued_at
+        self.queue_key = issued_at
+        self.called_at = None
+        self.started_at = None
+        self.finished_at = None
+        self.counter_id = None
+        self.served_by = None
+        self.recall_count = 0
+        self.no_show_count = 0
+        self.transfer_count = 0
+        self.events = []
+
+    @classmethod
+    def issue(cls, *, office: Office, service: Service, number: int, priority: Priority,
+              channel: Channel, now: datetime, actor: Actor, policy: CallingPolicy,
+              kiosk_id: str | None = None, note: str | None = None) -> Ticket:
+        """A new ticket with its `issued` event; the number comes from the day's sequence."""
+        ticket = cls(office_id=office.id, service_id=service.id, number=number,
+                     label=format_ticket_number(service.code, number),
+                     service_day=office.service_day(now), priority=priority, channel=channel,
+                     issued_at=now, kiosk_id=kiosk_id, note=note)
+        ticket._join_queue(now, policy)
+        ticket._record(EventKind.ISSUED, now, actor,
+                       data={"priority": priority.value, "channel": channel.value,
+                             "number": ticket.label, "kiosk_id": kiosk_id})
+        return ticket
+
+    # --- transitions -------------------------------------------------------------------
+
+    def call(self, counter_id: int, now: datetime, actor: Actor, reason: str | None = None) -> None:
+        """A counter calls this ticket. `reason` says why it went out of FIFO order, if it did."""
+        self._require({TicketStatus.WAITING}, "called")
+        self.status = TicketStatus.CALLED
+        self.counter_id = counter_id
+        self.called_at = now
+        self.started_at = None
+        self.served_by = int(actor.id) if actor.kind == "user" and actor.id else None
+        data = {"waited_seconds": round((now - self.queued_at).total_seconds(), 1)}
+        if reason:
+            data["out_of_order"] = reason
+        self._record(EventKind.CALLED, now, actor, data=data)
+
+    def recall(self, now: datetime, actor: Actor) -> None:
+        """Announce the ticket again at the same counter."""
+        self._require({TicketStatus.CALLED}, "recalled")
+        self.recall_count += 1
+        self._record(EventKind.RECALLED, now, actor, data={"recall_count": self.recall_count})
+
+    def start(self, now: datetime, actor: Actor) -> None:
+        """The citizen has arrived at the counter: service time runs from here."""
+        self._require({TicketStatus.CALLED}, "started")
+        self.status = TicketStatus.SERVING
+        self.started_at = now
+        self._record(EventKind.STARTED, now, actor)
+
+    def finish(self, now: datetime, actor: Actor, how: str = "finished") -> None:
+        """Service done. `how` is `finished`, or `next` when the clerk pressed Next instead."""
+        self._require({TicketStatus.CALLED, TicketStatus.SERVING}, "finished")
+        began = self.started_at or self.called_at
+        self.status = TicketStatus.FINISHED
+        self.finished_at = now
+        self._record(EventKind.FINISHED, now, actor,
+                     data={"how": how, "service_seconds": round((now - began).total_seconds(), 1)})
+
+    def no_show(self, now: datetime, actor: Actor, requeue_limit: int,
+                policy: CallingPolicy) -> bool:
+        """The citizen did not come. Back to the queue while under `requeue_limit`, else dropped.
+
+        Returns True when the ticket went back to the queue.
+        """
+        self._require({TicketStatus.CALLED}, "marked no-show")
+        self.no_show_count += 1
+        counter_id = self.counter_id
+        if self.no_show_count <= requeue_limit:
+            self.status = TicketStatus.WAITING
+            self._leave_counter()
+            self._join_queue(now, policy)
+            self._record(EventKind.REQUEUED, now, actor, counter_id=counter_id,
+                         data={"no_show_count": self.no_show_count})
+            return True
+        self.status = TicketStatus.NO_SHOW
+        self.finished_at = now
+        self._record(EventKind.NO_SHOW, now, actor, counter_id=counter_id,
+                     data={"no_show_count": self.no_show_count})
+        return False
+
+    def transfer(self, to_service: Service, now: datetime, actor: Actor,
+                 policy: CallingPolicy) -> None:
+        """Join another service's queue. Issue time and number stay, so end-to-end wait holds."""
+        self._require({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING},
+                      "transferred")
+        if to_service.id == self.service_id:
+            raise InvalidTransition(f"Ticket {self.label} is already in that service's queue.")
+        from_service_id, counter_id = self.service_id, self.counter_id
+        self.service_id = to_service.id
+        self.status = TicketStatus.WAITING
+        self.transfer_count += 1
+        self._leave_counter()
+        self._join_queue(now, policy)
+        self._record(EventKind.TRANSFERRED, now, actor, counter_id=counter_id,
+                     data={"from_service_id": from_service_id, "to_service_id": to_service.id})
+
+    def cancel(self, now: datetime, actor: Actor) -> None:
+        """The citizen or staff withdraws the ticket."""
+        self._require({TicketStatus.WAITING, TicketStatus.CALLED}, "cancelled")
+        counter_id = self.counter_id
+        self.status = TicketStatus.CANCELLED
+        self.finished_at = now
+        self._record(EventKind.CANCELLED, now, actor, counter_id=counter_id)
+
+    # --- derived facts -----------------------------------------------------------------
+
+    @property
+    def is_priority(self) -> bool:
+        return self.priority != Priority.NORMAL
+
+    def wait_seconds(self, now: datetime) -> float:
+        """End-to-end wait from issue until called (or until `now` while waiting)."""
+        end = self.called_at if self.called_at and self.status != TicketStatus.WAITING else now
+        return max(0.0, (end - self.issued_at).total_seconds())
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _join_queue(self, now: datetime, policy: CallingPolicy) -> None:
+        self.queued_at = now
+        self.queue_key = policy.queue_key(self)
+
+    def _leave_counter(self) -> None:
+        self.counter_id = None
+        self.called_at = None
+        self.started_at = None
+
+    def _require(self, allowed: set[TicketStatus], verb: str) -> None:
+        if self.status not in allowed:
+            raise InvalidTransition(
+                f"Ticket {self.label} is {self.status.value.replace('_', '-')}; "
+                f"it cannot be {verb}.")
+
+    def _record(self, kind: EventKind, now: datetime, actor: Actor,
+                counter_id: int | None = None, data: dict | None = None) -> None:
+        self.events.append(TicketEvent(
+            kind=kind, at=now, actor=actor, office_id=self.office_id,
+            service_id=self.service_id,
+            counter_id=counter_id if counter_id is not None else self.counter_id,
+            data=data))
+
+
+def recent_window(now: datetime, days: int = 7) -> datetime:
+    """Start of the window whose service times feed the wait estimate."""
+    return now - timedelta(days=days)

@@ -1,0 +1,63 @@
+"""The demo office: a district office (ที่ว่าการอำเภอ) with its Damrongdhama centre."""
+
+from __future__ import annotations
+
+from .domain.hours import OpeningHours
+from .domain.model import Counter, CounterService, Office, Role, Service, User
+
+# (code, Thai, English, standard minutes from the citizen manual, target wait minutes)
+DEMO_SERVICES = [
+    ("A", "บัตรประจำตัวประชาชน", "ID card", 10, 20),
+    ("B", "งานทะเบียนราษฎร (แจ้งเกิด ย้ายที่อยู่ แจ้งตาย)", "Civil registration", 15, 30),
+    ("C", "ศูนย์ดำรงธรรม รับเรื่องร้องเรียน", "Damrongdhama complaints", 20, 30),
+    ("D", "สอบถามข้อมูล ขอคำปรึกษา", "Information and advice", 5, 10),
+    ("E", "ทะเบียนทั่วไป (จดทะเบียนสมรส รับรองเอกสาร)", "General registration", 15, 30),
+]
+
+# (counter number, name, service codes in order of preference)
+DEMO_COUNTERS = [
+    (1, "ช่อง 1", ["A"]),
+    (2, "ช่อง 2", ["A", "B"]),
+    (3, "ช่อง 3", ["B", "E"]),
+    (4, "ช่อง 4", ["C", "D"]),
+    (5, "ช่อง 5", ["D", "A"]),
+]
+
+# (username, password, role, display name)
+DEMO_USERS = [
+    ("admin", "admin-demo", Role.ADMIN, "ผู้ดูแลระบบ"),
+    ("manager", "manager-demo", Role.MANAGER, "นายอำเภอ (ผู้จัดการศูนย์)"),
+    ("reception", "reception-demo", Role.RECEPTION, "จุดประชาสัมพันธ์"),
+    ("staff1", "staff1-demo", Role.STAFF, "เจ้าหน้าที่ 1"),
+    ("staff2", "staff2-demo", Role.STAFF, "เจ้าหน้าที่ 2"),
+    ("staff3", "staff3-demo", Role.STAFF, "เจ้าหน้าที่ 3"),
+]
+
+
+def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
+    """Create the demo office when the database has none; False when there was one already."""
+    from werkzeug.security import generate_password_hash
+
+    with services.queue.uow() as uow:
+        if uow.repo.office() is not None:
+            return False
+        office = Office("ที่ว่าการอำเภอบางบัวทอง (ศูนย์ดำรงธรรมอำเภอ)", timezone=timezone,
+                        name_en="Bang Bua Thong District Office", enforce_hours=False,
+                        opening_hours=OpeningHours.default().to_json())
+        uow.repo.add(office)
+        uow.session.flush()
+        by_code = {}
+        for order, (code, th, en, minutes, target) in enumerate(DEMO_SERVICES):
+            by_code[code] = Service(office.id, code, th, en, standard_minutes=minutes,
+                                    target_wait_minutes=target, sort_order=order)
+            uow.repo.add(by_code[code])
+        uow.session.flush()
+        for number, name, codes in DEMO_COUNTERS:
+            counter = Counter(office.id, number, name, is_open=True)
+            counter.service_links = [CounterService(by_code[c].id, rank) for rank, c in enumerate(codes)]
+            uow.repo.add(counter)
+        for username, password, role, display_name in DEMO_USERS:
+            uow.repo.add(User(office.id, username, display_name, role,
+                              generate_password_hash(password)))
+        uow.commit()
+    return True

@@ -1,0 +1,85 @@
+"""Staff accounts: passwords (scrypt, through Werkzeug) and API bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Callable
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.errors import Conflict, NotFound
+from ..domain.model import ApiToken, Role, User
+from .unit_of_work import UnitOfWork
+
+# A hash to compare against when the user does not exist, so a wrong name takes as long
+# as a wrong password and does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """What the web layer keeps of a logged-in user."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    office_id: int
+
+
+def _member(user: User) -> StaffMember:
+    return StaffMember(user.id, user.username, user.display_name, user.role, user.office_id)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock):
+        self.uow = uow_factory
+        self.clock = clock
+
+    def create_user(self, office_id: int, username: str, password: str, role: Role,
+                    display_name: str = "") -> StaffMember:
+        with self.uow() as uow:
+            if uow.repo.user_by_name(username) is not None:
+                raise Conflict(f"User {username} exists already.")
+            user = User(office_id, username, display_name or username, role,
+                        generate_password_hash(password))
+            uow.repo.add(user)
+            uow.session.flush()
+            member = _member(user)
+            uow.commit()
+            return member
+
+    def authenticate(self, username: str, password: str) -> StaffMember | None:
+        with self.uow() as uow:
+            user = uow.repo.user_by_name(username)
+            if user is None or not user.active:
+                check_password_hash(_DUMMY_HASH, password)
+                return None
+            return _member(user) if check_password_hash(user.password_hash, password) else None
+
+    def get(self, user_id: int) -> StaffMember | None:
+        with self.uow() as uow:
+            user = uow.repo.user(user_id)
+            return _member(user) if user is not None and user.active else None
+
+    def create_token(self, username: str, label: str = "cli") -> str:
+        """A new bearer token for the user; only its hash is stored, so show it once."""
+        with self.uow() as uow:
+            user = uow.repo.user_by_name(username)
+            if user is None:
+                raise NotFound(f"There is no user {username}.")
+            token = secrets.token_urlsafe(32)
+            uow.repo.add(ApiToken(user.id, token_hash(token), label, self.clock()))
+            uow.commit()
+            return token
+
+    def user_for_token(self, token: str) -> StaffMember | None:
+        with self.uow() as uow:
+            user = uow.repo.user_by_token_hash(token_hash(token))
+            return _member(user) if user is not None and user.active else None

@@ -1,0 +1,384 @@
+"""The use cases of the queue: issue, call, recall, start, finish, no-show, transfer, cancel.
+
+Each runs in one unit of work: load, apply the domain rule, commit, then publish live events.
+Concurrent writers that lose an optimistic-lock race are retried from the start, so every
+decision is taken again on fresh data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFound, QueueEmpty,
+                             ServiceClosed)
+from ..domain.model import Actor, Channel, Counter, Office, Priority, Service, Ticket
+from ..domain.policy import CallingPolicy
+from .unit_of_work import UnitOfWork
+from .views import call_view, counter_brief, iso, queue_stats, service_view, ticket_view
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class QueueSettings:
+    public_url: str = "http://127.0.0.1:5000"
+    no_show_requeue_limit: int = 1  # a no-show goes back to the queue this many times
+    max_attempts: int = 8  # of a use case that lost a concurrency race
+
+
+class Queue:
+    """The queue's use cases, bound to a database, a notifier, a clock and a policy."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork],
+                 read_uow_factory: Callable[[], UnitOfWork], clock: Clock = utc_now,
+                 policy: CallingPolicy | None = None, settings: QueueSettings | None = None):
+        self.uow = uow_factory
+        self.read_uow = read_uow_factory
+        self.clock = clock
+        self.policy = policy or CallingPolicy()
+        self.settings = settings or QueueSettings()
+
+    # --- citizens' side -----------------------------------------------------------------
+
+    def issue_ticket(self, service_id: int, priority: Priority, channel: Channel, actor: Actor,
+                     kiosk_id: str | None = None, note: str | None = None,
+                     office_id: int | None = None) -> dict:
+        def run(uow: UnitOfWork) -> dict:
+            office = self._office(uow, office_id)
+            service = uow.repo.service(service_id)
+            if service is None or service.office_id != office.id:
+                raise NotFound(f"There is no service {service_id}.")
+            now = self.clock()
+            if not service.active or not office.is_open_at(now):
+                raise ServiceClosed(f"Service {service.name_en} is closed now.")
+            day = office.service_day(now)
+            number = uow.repo.next_number(service.id, day)
+            ticket = Ticket.issue(office=office, service=service, number=number,
+                                  priority=priority, channel=channel, now=now, actor=actor,
+                                  policy=self.policy, kiosk_id=kiosk_id, note=note)
+            uow.repo.add(ticket)
+            uow.session.flush()
+            view = self._ticket_view(uow, ticket, service)
+            self._notify_queue(uow, office, [service], now)
+            uow.commit()
+            return view
+        return self._write(run)
+
+    def ticket_status(self, token: str) -> dict:
+        with self.read_uow() as uow:
+            ticket = uow.repo.ticket_by_token(token)
+            if ticket is None:
+                raise NotFound("There is no ticket with that code.")
+            return self._ticket_view(uow, ticket)
+
+    def cancel_by_token(self, token: str) -> dict:
+        """The citizen withdraws their own ticket with the token from its QR code."""
+        def run(uow: UnitOfWork) -> dict:
+            ticket = uow.repo.ticket_by_token(token)
+            if ticket is None:
+                raise NotFound("There is no ticket with that code.")
+            return self._change(uow, ticket, lambda t, now: t.cancel(now, Actor("citizen")))
+        return self._write(run)
+
+    # --- counters -----------------------------------------------------------------------
+
+    def call_next(self, counter_id: int, actor: Actor, seen_ticket_id: int | None = None) -> dict:
+        """Call the next ticket for the counter, finishing the one it still holds.
+
+        `seen_ticket_id` is the ticket the clerk's screen shows (None for none). When the
+        counter has moved on since (a double press, a retried request), nothing more is
+        called and the counter's current ticket is answered with `repeated: true`.
+        """
+        def run(uow: UnitOfWork) -> dict:
+            counter = self._open_counter(uow, counter_id)
+            office = self._office(uow, counter.office_id)
+            now = self.clock()
+            current = uow.repo.ticket_at_counter(counter.id)
+            if seen_ticket_id is not None and current is not None and current.id != seen_ticket_id:
+                return {**self._ticket_view(uow, current), "repeated": True}
+            ranks = counter.service_ranks()
+            day = office.service_day(now)
+            heads = [h for h in (uow.repo.queue_head(sid, day) for sid in ranks) if h]
+            chosen = self.policy.choose(heads, now, ranks)
+            if current is not None:
+                current.finish(now, actor, how="next")
+                self._after_ticket_change(uow, current)
+            if chosen is None:
+                uow.commit()  # keep the finish of the previous ticket
+                raise QueueEmpty(f"No one is waiting for counter {counter.name}.")
+            reason = self.policy.head_start(chosen)[1] if uow.repo.waiting_before(chosen) else None
+            return self._call(uow, office, counter, chosen, now, actor, reason)
+        return self._write(run)
+
+    def call_ticket(self, counter_id: int, ticket_id: int, actor: Actor) -> dict:
+        """Call one particular waiting ticket (the clerk typed its number)."""
+        def run(uow: UnitOfWork) -> dict:
+            counter = self._open_counter(uow, counter_id)
+            office = self._office(uow, counter.office_id)
+            ticket = self._ticket(uow, ticket_id, office.id)
+            if ticket.service_id not in counter.service_ranks():
+                raise Conflict(f"Counter {counter.name} does not serve ticket {ticket.label}.")
+            now = self.clock()
+            current = uow.repo.ticket_at_counter(counter.id)
+            if current is not None and current.id != ticket.id:
+                current.finish(now, actor, how="next")
+                self._after_ticket_change(uow, current)
+            reason = "chosen" if uow.repo.waiting_before(ticket) else None
+            return self._call(uow, office, counter, ticket, now, actor, reason)
+        return self._write(run)
+
+    def recall(self, ticket_id: int, actor: Actor) -> dict:
+        def run(uow: UnitOfWork) -> dict:
+            ticket = self._ticket(uow, ticket_id)
+            now = self.clock()
+            ticket.recall(now, actor)
+            counter = uow.repo.counter(ticket.counter_id)
+            self._announce(uow, ticket, counter, now, recall=True)
+            return self._finish_change(uow, ticket)
+        return self._write(run)
+
+    def start(self, ticket_id: int, actor: Actor) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.start(now, actor))
+
+    def finish(self, ticket_id: int, actor: Actor) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.finish(now, actor))
+
+    def no_show(self, ticket_id: int, actor: Actor) -> dict:
+        limit = self.settings.no_show_requeue_limit
+        return self._simple(ticket_id, lambda t, now: t.no_show(now, actor, limit, self.policy))
+
+    def cancel(self, ticket_id: int, actor: Actor) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.cancel(now, actor))
+
+    def transfer(self, ticket_id: int, service_id: int, actor: Actor) -> dict:
+        def run(uow: UnitOfWork) -> dict:
+            ticket = self._ticket(uow, ticket_id)
+            target = uow.repo.service(service_id)
+            if target is None or target.office_id != ticket.office_id:
+                raise NotFound(f"There is no service {service_id}.")
+            if not target.active:
+                raise ServiceClosed(f"Service {target.name_en} is closed.")
+            return self._change(uow, ticket,
+                                lambda t, now: t.transfer(target, now, actor, self.policy))
+        return self._write(run)
+
+    def set_counter(self, counter_id: int, actor: Actor, is_open: bool | None = None,
+                    service_ids: list[int] | None = None) -> dict:
+        """Open or close a counter, and choose the services it serves today (in order)."""
+        def run(uow: UnitOfWork) -> dict:
+            counter = uow.repo.counter(counter_id)
+            if counter is None:
+                raise NotFound(f"There is no counter {counter_id}.")
+            office = self._office(uow, counter.office_id)
+            before = set(counter.service_ranks())
+            if service_ids is not None:
+                self._set_counter_services(uow, counter, service_ids)
+            if is_open is False and uow.repo.ticket_at_counter(counter.id) is not None:
+                raise Conflict(f"Counter {counter.name} still has a ticket; finish it first.")
+            if is_open is not None:
+                counter.is_open = is_open
+            uow.session.flush()
+            touched = before | set(counter.service_ranks())
+            self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], self.clock())
+            view = self._counter_view(uow, counter)
+            uow.notify("counter_updated", view, f"counter:{counter.id}")
+            uow.commit()
+            return view
+        return self._write(run)
+
+    # --- read side ----------------------------------------------------------------------
+
+    def services(self, office_id: int | None = None) -> list[dict]:
+        with self.read_uow() as uow:
+            office = self._office(uow, office_id)
+            now = self.clock()
+            services = uow.repo.services(office.id)
+            stats = queue_stats(uow.repo, services, office.service_day(now), now)
+            return [service_view(s, stats[s.id], office, now) for s in services]
+
+    def counters(self, office_id: int | None = None) -> list[dict]:
+        with self.read_uow() as uow:
+            office = self._office(uow, office_id)
+            return [self._counter_view(uow, c) for c in uow.repo.counters(office.id)]
+
+    def counter(self, counter_id: int) -> dict:
+        with self.read_uow() as uow:
+            counter = uow.repo.counter(counter_id)
+            if counter is None:
+                raise NotFound(f"There is no counter {counter_id}.")
+            return self._counter_view(uow, counter)
+
+    def office(self, office_id: int | None = None) -> dict:
+        with self.read_uow() as uow:
+            office = self._office(uow, office_id)
+            return {"id": office.id, "name": office.name, "name_en": office.name_en,
+                    "timezone": office.timezone, "opening_hours": office.opening_hours,
+                    "enforce_hours": office.enforce_hours,
+                    "open_now": office.is_open_at(self.clock())}
+
+    def display_snapshot(self, office_id: int | None = None) -> dict:
+        """Everything the lobby display shows, for a display that has just (re)connected."""
+        with self.read_uow() as uow:
+            office = self._office(uow, office_id)
+            now = self.clock()
+            day = office.service_day(now)
+            services = uow.repo.services(office.id)
+            stats = queue_stats(uow.repo, services, day, now)
+            counters = {c.id: c for c in uow.repo.counters(office.id)}
+            calls = []
+            for event in uow.repo.recent_calls(office.id, day):
+                ticket = uow.repo.ticket(event.ticket_id)
+                counter = counters.get(event.counter_id)
+                if counter is not None:
+                    calls.append(call_view(ticket, counter, event.kind.value == "recalled",
+                                           event.at))
+            return {"office": {"name": office.name, "name_en": office.name_en,
+                               "timezone": office.timezone},
+                    "services": [service_view(s, stats[s.id], office, now) for s in services],
+                    "counters": [self._counter_view(uow, c) for c in counters.values()],
+                    "recent_calls": calls, "server_time": iso(now)}
+
+    def ticket_room_ok(self, token: str) -> bool:
+        with self.read_uow() as uow:
+            return uow.repo.ticket_by_token(token) is not None
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _write(self, run: Callable[[UnitOfWork], dict]) -> dict:
+        """Run a write use case, again from the start if a concurrent writer won the race."""
+        for attempt in range(1, self.settings.max_attempts + 1):
+            try:
+                with self.uow() as uow:
+                    return run(uow)
+            except (StaleDataError, IntegrityError, OperationalError) as exc:
+                if attempt == self.settings.max_attempts or not _retryable(exc):
+                    raise
+                log.info("retrying after a concurrent update (%s)", type(exc).__name__)
+                time.sleep(0.002 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _simple(self, ticket_id: int, change) -> dict:
+        return self._write(lambda uow: self._change(uow, self._ticket(uow, ticket_id), change))
+
+    def _change(self, uow: UnitOfWork, ticket: Ticket, change) -> dict:
+        """Apply a transition to a ticket and tell everyone who watches it."""
+        old_service_id = ticket.service_id
+        change(ticket, self.clock())
+        office = self._office(uow, ticket.office_id)
+        services = {uow.repo.service(s) for s in {old_service_id, ticket.service_id}}
+        self._notify_queue(uow, office, list(services), self.clock())
+        return self._finish_change(uow, ticket)
+
+    def _finish_change(self, uow: UnitOfWork, ticket: Ticket) -> dict:
+        self._after_ticket_change(uow, ticket)
+        uow.session.flush()
+        view = self._ticket_view(uow, ticket)
+        uow.commit()
+        return view
+
+    def _call(self, uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket,
+              now: datetime, actor: Actor, reason: str | None) -> dict:
+        ticket.call(counter.id, now, actor, reason)
+        self._announce(uow, ticket, counter, now, recall=False)
+        self._notify_queue(uow, office, [uow.repo.service(ticket.service_id)], now)
+        return self._finish_change(uow, ticket)
+
+    def _announce(self, uow: UnitOfWork, ticket: Ticket, counter: Counter, now: datetime,
+                  recall: bool) -> None:
+        body = call_view(ticket, counter, recall, now)
+        for room in ("display", f"counter:{counter.id}", f"ticket:{ticket.token}"):
+            uow.notify("ticket_called", body, room)
+
+    def _after_ticket_change(self, uow: UnitOfWork, ticket: Ticket) -> None:
+        """Queue the ticket's own update and its counter's, to go out after commit."""
+        uow.session.flush()
+        uow.notify("ticket_updated", self._ticket_view(uow, ticket), f"ticket:{ticket.token}")
+        counter_ids = {e.counter_id for e in ticket.events if e.counter_id} | (
+            {ticket.counter_id} if ticket.counter_id else set())
+        for counter_id in counter_ids:
+            counter = uow.repo.counter(counter_id)
+            uow.notify("counter_updated", self._counter_view(uow, counter), f"counter:{counter_id}")
+
+    def _notify_queue(self, uow: UnitOfWork, office: Office, services: list[Service],
+                      now: datetime) -> None:
+        """`queue_changed` for each service, to the display and the counters that serve it."""
+        uow.session.flush()
+        services = [s for s in services if s is not None]
+        stats = queue_stats(uow.repo, services, office.service_day(now), now)
+        for service in services:
+            body = {"service_id": service.id, "waiting": stats[service.id].waiting,
+                    "eta_minutes": stats[service.id].eta(stats[service.id].waiting)}
+            uow.notify("queue_changed", body, "display")
+            for link in uow.repo.counter_links(service.id):
+                uow.notify("queue_changed", body, f"counter:{link.counter_id}")
+
+    def _ticket_view(self, uow: UnitOfWork, ticket: Ticket, service: Service | None = None) -> dict:
+        service = service or uow.repo.service(ticket.service_id)
+        counter = uow.repo.counter(ticket.counter_id) if ticket.counter_id else None
+        ahead = eta = None
+        if ticket.status.value == "waiting":
+            office = self._office(uow, ticket.office_id)
+            now = self.clock()
+            ahead = uow.repo.ahead_of(ticket)
+            eta = queue_stats(uow.repo, [service], office.service_day(now), now)[service.id].eta(ahead)
+        return ticket_view(ticket, service, counter, ahead, eta, self.settings.public_url)
+
+    def _counter_view(self, uow: UnitOfWork, counter: Counter) -> dict:
+        current = uow.repo.ticket_at_counter(counter.id)
+        return {**counter_brief(counter), "is_open": counter.is_open,
+                "service_ids": [link.service_id for link in counter.service_links],
+                "current": self._ticket_view(uow, current) if current else None}
+
+    def _set_counter_services(self, uow: UnitOfWork, counter: Counter,
+                              service_ids: list[int]) -> None:
+        from ..domain.model import CounterService
+        if len(set(service_ids)) != len(service_ids):
+            raise InvalidTransition("A service is listed twice.")
+        for sid in service_ids:
+            service = uow.repo.service(sid)
+            if service is None or service.office_id != counter.office_id:
+                raise NotFound(f"There is no service {sid}.")
+        counter.service_links.clear()
+        uow.session.flush()
+        counter.service_links.extend(CounterService(sid, rank) for rank, sid in enumerate(service_ids))
+
+    def _office(self, uow: UnitOfWork, office_id: int | None) -> Office:
+        office = uow.repo.office(office_id)
+        if office is None:
+            raise NotFound("No office is set up; run `gecc-queue demo` or create one.")
+        return office
+
+    def _ticket(self, uow: UnitOfWork, ticket_id: int, office_id: int | None = None) -> Ticket:
+        ticket = uow.repo.ticket(ticket_id)
+        if ticket is None or (office_id is not None and ticket.office_id != office_id):
+            raise NotFound(f"There is no ticket {ticket_id}.")
+        return ticket
+
+    def _open_counter(self, uow: UnitOfWork, counter_id: int) -> Counter:
+        counter = uow.repo.counter(counter_id)
+        if counter is None:
+            raise NotFound(f"There is no counter {counter_id}.")
+        if not counter.is_open:
+            raise CounterClosed(f"Counter {counter.name} is closed; open it first.")
+        return counter
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, (StaleDataError, IntegrityError)):
+        return True
+    text = str(exc).lower()
+    # SQLite's lock wait ran out, or PostgreSQL chose this transaction as a deadlock victim.
+    return "locked" in text or "deadlock" in text or "could not serialize" in text

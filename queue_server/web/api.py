@@ -1,0 +1,138 @@
+"""The HTTP API under /api/v1: parse, call a use case, shape the answer. Nothing more."""
+
+from __future__ import annotations
+
+import flask
+
+from ..domain.errors import NotFound
+from ..domain.model import Actor, Channel
+from . import schemas
+from .auth import (COUNTER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden, Unauthorized,
+                   actor, require, staff_member)
+from .openapi import openapi_document
+
+api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def queue():
+    return flask.current_app.extensions["gecc"].queue
+
+
+@api.get("/openapi.json")
+def openapi():
+    return flask.jsonify(openapi_document())
+
+
+@api.get("/office")
+def office():
+    return flask.jsonify(queue().office())
+
+
+@api.get("/services")
+def services():
+    return flask.jsonify(queue().services())
+
+
+@api.post("/tickets")
+def issue_ticket():
+    body = schemas.parse(schemas.IssueTicket)
+    if body.channel == Channel.RECEPTION:
+        # The reception channel is counted as GECC first-reception evidence: staff only.
+        member = staff_member()
+        if member is None:
+            raise Unauthorized("Tickets for the reception channel are issued by logged-in staff.")
+        if member.role not in RECEPTION_ROLES:
+            raise Forbidden(f"A {member.role.value} may not issue reception tickets.")
+        who = actor()
+    else:
+        who = Actor("kiosk", body.kiosk_id) if body.channel == Channel.KIOSK else Actor("citizen")
+    ticket = queue().issue_ticket(body.service_id, body.priority, body.channel, who,
+                                  kiosk_id=body.kiosk_id, note=body.note)
+    return flask.jsonify(ticket), 201
+
+
+@api.get("/tickets/<token>")
+def ticket_status(token: str):
+    if len(token) > 64:
+        raise NotFound("There is no ticket with that code.")
+    return flask.jsonify(queue().ticket_status(token))
+
+
+@api.get("/counters")
+@require(STAFF_ROLES)
+def counters():
+    return flask.jsonify(queue().counters(staff_member().office_id))
+
+
+@api.get("/counters/<int:counter_id>")
+@require(STAFF_ROLES)
+def counter(counter_id: int):
+    return flask.jsonify(queue().counter(counter_id))
+
+
+@api.post("/counters/<int:counter_id>/settings")
+@require(COUNTER_ROLES)
+def counter_settings(counter_id: int):
+    body = schemas.parse(schemas.CounterSettings)
+    return flask.jsonify(queue().set_counter(counter_id, actor(), is_open=body.open,
+                                             service_ids=body.service_ids))
+
+
+@api.post("/counters/<int:counter_id>/call-next")
+@require(COUNTER_ROLES)
+def call_next(counter_id: int):
+    body = schemas.parse(schemas.CallNext)
+    return flask.jsonify(queue().call_next(counter_id, actor(), body.seen_ticket_id))
+
+
+@api.post("/counters/<int:counter_id>/call")
+@require(COUNTER_ROLES)
+def call_ticket(counter_id: int):
+    body = schemas.parse(schemas.CallTicket)
+    return flask.jsonify(queue().call_ticket(counter_id, body.ticket_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/recall")
+@require(COUNTER_ROLES)
+def recall(ticket_id: int):
+    return flask.jsonify(queue().recall(ticket_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/start")
+@require(COUNTER_ROLES)
+def start(ticket_id: int):
+    return flask.jsonify(queue().start(ticket_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/finish")
+@require(COUNTER_ROLES)
+def finish(ticket_id: int):
+    return flask.jsonify(queue().finish(ticket_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/no-show")
+@require(COUNTER_ROLES)
+def no_show(ticket_id: int):
+    return flask.jsonify(queue().no_show(ticket_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/transfer")
+@require(COUNTER_ROLES | RECEPTION_ROLES)
+def transfer(ticket_id: int):
+    body = schemas.parse(schemas.Transfer)
+    return flask.jsonify(queue().transfer(ticket_id, body.service_id, actor()))
+
+
+@api.post("/tickets/<int:ticket_id>/cancel")
+def cancel(ticket_id: int):
+    """Staff cancel by id; a citizen cancels by sending the token from their ticket's QR."""
+    body = schemas.parse(schemas.CancelTicket)
+    member = staff_member()
+    if member is not None:
+        return flask.jsonify(queue().cancel(ticket_id, actor()))
+    if not body.token:
+        raise Unauthorized("Send the ticket's token, or log in as staff.")
+    status = queue().ticket_status(body.token)
+    if status["id"] != ticket_id:
+        raise NotFound(f"There is no ticket {ticket_id} with that token.")
+    return flask.jsonify(queue().cancel_by_token(body.token))

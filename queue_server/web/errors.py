@@ -1,0 +1,40 @@
+"""Every error as JSON `{"error": {"code", "message"}}`; nothing reaches the client as a 5xx page."""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(code: str, message: str, status: int, **extra):
+    return flask.jsonify({"error": {"code": code, "message": message, **extra}}), status
+
+
+def _wants_json() -> bool:
+    path = flask.request.path
+    return path.startswith("/api/") or path == "/healthz" or flask.request.is_json
+
+
+def init_errors(app: flask.Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        extra = {"details": exc.details} if getattr(exc, "details", None) else {}
+        return error_response(exc.code, exc.message, exc.status, **extra)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not _wants_json():
+            return exc
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(code, exc.description or exc.name, exc.code or 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", flask.request.method, flask.request.path)
+        return error_response("internal_error", "Something went wrong on the server; it was logged.", 500)

@@ -1,0 +1,72 @@
+"""The OpenAPI 3.1 document of /api/v1, built from the same pydantic models that validate input."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import schemas
+
+# (method, path, summary, who may call it, request body model)
+OPERATIONS = [
+    ("get", "/office", "The office: name, time zone, opening hours", None, None),
+    ("get", "/services", "Services with waiting count, estimated wait and open state", None, None),
+    ("post", "/tickets", "Issue a ticket (kiosk, online; reception channel needs staff)", None,
+     schemas.IssueTicket),
+    ("get", "/tickets/{token}", "A ticket's status for its holder: ahead, eta, counter", None, None),
+    ("get", "/counters", "Counters with their services and current ticket", "staff", None),
+    ("get", "/counters/{counter_id}", "One counter", "staff", None),
+    ("post", "/counters/{counter_id}/settings", "Open or close; set the services served, in order",
+     "staff", schemas.CounterSettings),
+    ("post", "/counters/{counter_id}/call-next",
+     "Call the next ticket (finishes the counter's current one); 404 queue_empty", "staff",
+     schemas.CallNext),
+    ("post", "/counters/{counter_id}/call", "Call one particular waiting ticket", "staff",
+     schemas.CallTicket),
+    ("post", "/tickets/{ticket_id}/recall", "Announce again", "staff", None),
+    ("post", "/tickets/{ticket_id}/start", "Service starts", "staff", None),
+    ("post", "/tickets/{ticket_id}/finish", "Service done (from called or serving)", "staff", None),
+    ("post", "/tickets/{ticket_id}/no-show", "Not present: re-queued once, then dropped", "staff",
+     None),
+    ("post", "/tickets/{ticket_id}/transfer", "Join another service's queue, keeping the issue time",
+     "staff", schemas.Transfer),
+    ("post", "/tickets/{ticket_id}/cancel", "Withdraw: staff, or the citizen with the token",
+     None, schemas.CancelTicket),
+]
+
+ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
+    "code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    components: dict = {"Error": ERROR}
+    paths: dict = {}
+    for method, path, summary, who, model in OPERATIONS:
+        op: dict = {"summary": summary, "responses": {
+            "200" if not (method == "post" and path == "/tickets") else "201": {"description": "OK"},
+            "4XX": {"description": "Refused; nothing changed",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        }}
+        if who:
+            op["security"] = [{"bearer": []}, {"session": []}]
+        if model is not None:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[model.__name__] = schema
+            op["requestBody"] = {"required": model is not schemas.CancelTicket, "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+        params = [p.strip("{}") for p in path.split("/") if p.startswith("{")]
+        if params:
+            op["parameters"] = [{"name": p, "in": "path", "required": True,
+                                 "schema": {"type": "string" if p == "token" else "integer"}}
+                                for p in params]
+        paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "GECC Queue API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+    }

@@ -1,0 +1,60 @@
+"""Staff pages (log-in, counter console, reception desk) and the citizen's status page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import flask
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .auth import SessionUser, csrf
+
+pages = flask.Blueprint("pages", __name__)
+
+
+@pages.get("/")
+def index():
+    return flask.render_template("index.html")
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if flask.request.method == "POST":
+        csrf.protect()
+        form = flask.request.form
+        member = flask.current_app.extensions["gecc"].accounts.authenticate(
+            form.get("username", "")[:64], form.get("password", "")[:256])
+        if member is not None:
+            login_user(SessionUser(member))
+            target = flask.request.args.get("next", "")
+            # Only local paths: never bounce a fresh log-in to another site.
+            if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+                target = flask.url_for("pages.counter_console")
+            return flask.redirect(target)
+        error = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong user name or password"
+    return flask.render_template("login.html", error=error), (401 if error else 200)
+
+
+@pages.post("/logout")
+def logout():
+    csrf.protect()
+    logout_user()
+    return flask.redirect(flask.url_for("pages.login"))
+
+
+@pages.get("/counter")
+@login_required
+def counter_console():
+    return flask.render_template("counter.html", user=current_user.member)
+
+
+@pages.get("/reception")
+@login_required
+def reception():
+    return flask.render_template("reception.html", user=current_user.member)
+
+
+@pages.get("/t/<token>")
+def ticket_status(token: str):
+    return flask.render_template("status.html", token=token[:64])

@@ -1,0 +1,81 @@
+"""Request bodies, validated with pydantic; the OpenAPI document reuses these models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import flask
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+from ..domain.errors import DomainError
+from ..domain.model import Channel, Priority
+
+Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+class Body(BaseModel):
+    # Unknown fields are ignored so that newer clients keep working with this server.
+    model_config = ConfigDict(extra="ignore")
+
+
+class IssueTicket(Body):
+    service_id: Id
+    priority: Priority = Priority.NORMAL
+    channel: Channel = Channel.KIOSK
+    kiosk_id: ShortText | None = None
+    note: Note | None = Field(default=None, description="Triage note from the reception desk")
+
+
+class CallNext(Body):
+    seen_ticket_id: Id | None = Field(
+        default=None, description="The ticket the console shows; a repeated press calls nothing more")
+
+
+class CallTicket(Body):
+    ticket_id: Id
+
+
+class Transfer(Body):
+    service_id: Id
+
+
+class CancelTicket(Body):
+    token: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class CounterSettings(Body):
+    open: StrictBool | None = None
+    service_ids: Annotated[list[Id], Field(max_length=50)] | None = None
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 400
+
+    def __init__(self, message: str, details: list | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+def parse(model: type[Body]) -> Body:
+    """The request's JSON body as `model`, or a 400 that says what is wrong."""
+    from pydantic import ValidationError
+
+    request = flask.request
+    if request.content_length == 0 or (not request.data and request.method == "POST"):
+        data = {}
+    else:
+        data = request.get_json(silent=True, force=True)
+        if data is None:
+            raise InvalidInput("The body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                   for e in exc.errors()]
+        summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+        raise InvalidInput(f"Invalid input: {summary}", details) from None
