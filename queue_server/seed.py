@@ -36,7 +36,7 @@ DEMO_USERS = [
 
 def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
     """Create the demo office when the database has none; False when there was one already."""
-    from werkzeug.security import generate_password_hash
+    from .service_layer.accounts import hash_password
 
     with services.queue.uow() as uow:
         if uow.repo.office() is not None:
@@ -58,6 +58,6 @@ def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
             uow.repo.add(counter)
         for username, password, role, display_name in DEMO_USERS:
             uow.repo.add(User(office.id, username, display_name, role,
-                              generate_password_hash(password)))
+                              hash_password(password)))
         uow.commit()
     return True

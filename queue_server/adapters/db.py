@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from .orm import start_mappers
+from .orm import start_mappers, store_recorded_events
 
 
 def make_engine(url: str) -> Engine:
@@ -53,4 +53,6 @@ def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
     writer = sessionmaker(bind=engine, expire_on_commit=False)
     reader = sessionmaker(bind=engine.execution_options(sqlite_begin="DEFERRED"),
                           expire_on_commit=False)
+    for factory in (writer, reader):
+        event.listen(factory, "before_flush", store_recorded_events)
     return writer, reader

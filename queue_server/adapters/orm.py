@@ -181,10 +181,15 @@ def start_mappers() -> None:
     })
     mapper_registry.map_imperatively(model.User, users)
     mapper_registry.map_imperatively(model.ApiToken, api_tokens)
-    mapper_registry.map_imperatively(model.TicketEvent, ticket_events)
-    mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version,
-                                     properties={
-        "events": relationship(model.TicketEvent, order_by=ticket_events.c.id,
-                               cascade="all, delete-orphan", lazy="noload"),
+    mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version)
+    mapper_registry.map_imperatively(model.TicketEvent, ticket_events, properties={
+        "ticket": relationship(model.Ticket, lazy="raise"),
     })
     _mapped = True
+
+
+def store_recorded_events(session, _flush_context, _instances) -> None:
+    """Before each flush, add the events tickets recorded, so they commit with the ticket."""
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, model.Ticket):
+            session.add_all(obj.events)

@@ -41,8 +41,10 @@ class Repository:
         return list(self.session.scalars(
             sa.select(Counter).where(Counter.office_id == office_id).order_by(Counter.number)))
 
-    def counter(self, counter_id: int) -> Counter | None:
-        return self.session.get(Counter, counter_id)
+    def counter(self, counter_id: int, lock: bool = False) -> Counter | None:
+        """The counter; with `lock`, held until commit so one counter calls one ticket at a time
+        even when two consoles (or a double press) act on it at once."""
+        return self.session.get(Counter, counter_id, with_for_update=lock or None)
 
     def user(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
@@ -100,12 +102,18 @@ class Repository:
             .order_by(tickets.c.called_at.desc()).limit(1)).first()
 
     def queue_head(self, service_id: int, day: date) -> Ticket | None:
-        """The waiting ticket of the service that is next in its own queue."""
+        """The waiting ticket of the service that is next in its own queue.
+
+        On PostgreSQL the row is locked, and a head another counter is calling right now is
+        skipped (SKIP LOCKED), so concurrent counters take different tickets instead of
+        racing for one. SQLite renders no lock: its writers run one at a time anyway.
+        """
         return self.session.scalars(
             sa.select(Ticket).where(tickets.c.service_id == service_id,
                                     tickets.c.status == WAITING,
                                     tickets.c.service_day == day)
-            .order_by(tickets.c.queue_key, tickets.c.id).limit(1)).first()
+            .order_by(tickets.c.queue_key, tickets.c.id).limit(1)
+            .with_for_update(skip_locked=True, of=tickets)).first()
 
     def waiting_before(self, ticket: Ticket) -> bool:
         """Whether someone of the same queue has been waiting longer than `ticket`."""

@@ -192,8 +192,10 @@ class ApiToken:
 class TicketEvent:
     """One row of the append-only record: what happened, when (UTC), who, where."""
 
-    def __init__(self, kind: EventKind, at: datetime, actor: Actor, office_id: int,
-                 service_id: int, counter_id: int | None = None, data: dict | None = None):
+    def __init__(self, ticket: Ticket, kind: EventKind, at: datetime, actor: Actor,
+                 office_id: int, service_id: int, counter_id: int | None = None,
+                 data: dict | None = None):
+        self.ticket = ticket
         self.kind = kind
         self.at = at
         self.actor_kind = actor.kind
@@ -235,7 +237,6 @@ class Ticket:
         self.recall_count = 0
         self.no_show_count = 0
         self.transfer_count = 0
-        self.events = []
 
     @classmethod
     def issue(cls, *, office: Office, service: Service, number: int, priority: Priority,
@@ -338,6 +339,16 @@ class Ticket:
     # --- derived facts -----------------------------------------------------------------
 
     @property
+    def events(self) -> list[TicketEvent]:
+        """Events recorded on this object since it was made or loaded; the persistence layer
+        stores them with the ticket. The full history is read from the repository."""
+        try:
+            return self._events
+        except AttributeError:
+            self._events: list[TicketEvent] = []
+            return self._events
+
+    @property
     def is_priority(self) -> bool:
         return self.priority != Priority.NORMAL
 
@@ -366,7 +377,7 @@ class Ticket:
     def _record(self, kind: EventKind, now: datetime, actor: Actor,
                 counter_id: int | None = None, data: dict | None = None) -> None:
         self.events.append(TicketEvent(
-            kind=kind, at=now, actor=actor, office_id=self.office_id,
+            ticket=self, kind=kind, at=now, actor=actor, office_id=self.office_id,
             service_id=self.service_id,
             counter_id=counter_id if counter_id is not None else self.counter_id,
             data=data))

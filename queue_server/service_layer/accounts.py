@@ -13,6 +13,14 @@ from ..domain.errors import Conflict, NotFound
 from ..domain.model import ApiToken, Role, User
 from .unit_of_work import UnitOfWork
 
+# Werkzeug's scrypt: a memory-hard KDF. Tests lower the cost; nothing else should.
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
 # A hash to compare against when the user does not exist, so a wrong name takes as long
 # as a wrong password and does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -48,7 +56,7 @@ class Accounts:
             if uow.repo.user_by_name(username) is not None:
                 raise Conflict(f"User {username} exists already.")
             user = User(office_id, username, display_name or username, role,
-                        generate_password_hash(password))
+                        hash_password(password))
             uow.repo.add(user)
             uow.session.flush()
             member = _member(user)

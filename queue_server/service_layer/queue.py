@@ -8,6 +8,7 @@ decision is taken again on fresh data.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -119,7 +120,11 @@ class Queue:
             if chosen is None:
                 uow.commit()  # keep the finish of the previous ticket
                 raise QueueEmpty(f"No one is waiting for counter {counter.name}.")
-            reason = self.policy.head_start(chosen)[1] if uow.repo.waiting_before(chosen) else None
+            reason = None
+            if uow.repo.waiting_before(chosen):
+                # Ahead of someone of its queue: by its head start, or because the earlier
+                # ticket was being called by another counter at this very moment.
+                reason = self.policy.head_start(chosen)[1] or "concurrent_call"
             return self._call(uow, office, counter, chosen, now, actor, reason)
         return self._write(run)
 
@@ -267,7 +272,7 @@ class Queue:
                 if attempt == self.settings.max_attempts or not _retryable(exc):
                     raise
                 log.info("retrying after a concurrent update (%s)", type(exc).__name__)
-                time.sleep(0.002 * attempt)
+                time.sleep(random.uniform(0, 0.005 * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _simple(self, ticket_id: int, change) -> dict:
@@ -368,7 +373,7 @@ class Queue:
         return ticket
 
     def _open_counter(self, uow: UnitOfWork, counter_id: int) -> Counter:
-        counter = uow.repo.counter(counter_id)
+        counter = uow.repo.counter(counter_id, lock=True)
         if counter is None:
             raise NotFound(f"There is no counter {counter_id}.")
         if not counter.is_open:

@@ -1,0 +1,188 @@
+"""The queue end to end through the HTTP API, on a real database (SQLite file and PostgreSQL)."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from queue_server.adapters.orm import ticket_events, tickets
+
+
+def events(app, ticket_id):
+    with app.extensions["gecc"].engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(
+            sa.select(ticket_events).where(ticket_events.c.ticket_id == ticket_id)
+            .order_by(ticket_events.c.id))]
+
+
+def test_a_ticket_goes_from_kiosk_to_counter_to_finished(api, app, clock):
+    first = api.issue(1)
+    second = api.issue(1)
+    assert (first["number"], second["number"]) == ("A001", "A002")
+    assert (first["ahead"], second["ahead"]) == (0, 1)
+    assert second["status_url"] == f"http://gecc.test/t/{second['token']}"
+
+    clock.advance(minutes=4)
+    called = api.call_next(1).json
+    assert (called["number"], called["status"], called["counter"]["name"]) == ("A001", "called", "ช่อง 1")
+    assert api.get(f"/tickets/{second['token']}").json["ahead"] == 0
+
+    clock.advance(minutes=1)
+    assert api.post(f"/tickets/{first['id']}/start", as_="staff1").json["status"] == "serving"
+    clock.advance(minutes=6)
+    done = api.post(f"/tickets/{first['id']}/finish", as_="staff1").json
+    assert done["status"] == "finished" and done["counter"] is None
+
+    recorded = events(app, first["id"])
+    assert [e["kind"].value for e in recorded] == ["issued", "called", "started", "finished"]
+    assert [e["at"] for e in recorded] == [clock.now - timedelta(minutes=11),
+                                           clock.now - timedelta(minutes=7),
+                                           clock.now - timedelta(minutes=6), clock.now]
+    assert recorded[1]["actor_kind"] == "user" and recorded[1]["counter_id"] == 1
+    assert recorded[3]["data"]["service_seconds"] == 360
+
+
+def test_next_finishes_the_current_ticket_first(api, app):
+    a, b = api.issue(1), api.issue(1)
+    api.call_next(1)
+    assert api.call_next(1).json["number"] == b["number"]
+    assert api.get(f"/tickets/{a['token']}").json["status"] == "finished"
+    assert events(app, a["id"])[-1]["data"]["how"] == "next"
+
+
+def test_empty_queue_answers_404_and_still_finishes_the_current(api):
+    a = api.issue(1)
+    api.call_next(1)
+    response = api.call_next(1)
+    assert response.status_code == 404 and response.json["error"]["code"] == "queue_empty"
+    assert api.get(f"/tickets/{a['token']}").json["status"] == "finished"
+
+
+def test_a_repeated_press_calls_nothing_more(api):
+    """The console sends the ticket it shows; a double press must not skip a citizen."""
+    a, b, c = api.issue(1), api.issue(1), api.issue(1)
+    first = api.post("/counters/1/call-next", {"seen_ticket_id": None}, as_="staff1").json
+    assert first["number"] == a["number"]
+    second = api.post("/counters/1/call-next", {"seen_ticket_id": a["id"]}, as_="staff1").json
+    assert second["number"] == b["number"]
+    repeat = api.post("/counters/1/call-next", {"seen_ticket_id": a["id"]}, as_="staff1").json
+    assert (repeat["number"], repeat["repeated"]) == (b["number"], True)
+    assert api.get(f"/tickets/{c['token']}").json["status"] == "waiting"
+
+
+def test_numbers_restart_at_local_midnight_not_utc_midnight(api, clock):
+    from datetime import datetime, timezone
+    clock.now = datetime(2026, 11, 23, 16, 50, tzinfo=timezone.utc)  # 23:50 in Bangkok
+    assert api.issue(1)["number"] == "A001"
+    assert api.issue(1)["number"] == "A002"
+    assert api.issue(2)["number"] == "B001"
+    clock.advance(minutes=15)  # 00:05 on the 24th in Bangkok; still the 23rd in UTC
+    assert api.issue(1)["number"] == "A001"
+    assert api.issue(2)["number"] == "B001"
+
+
+def test_yesterdays_leftovers_are_not_called_today(api, clock):
+    api.issue(1)
+    clock.advance(days=1)
+    today = api.issue(1)
+    assert api.call_next(1).json["id"] == today["id"]
+
+
+def test_priority_ticket_is_called_first_and_the_jump_is_recorded(api, app, clock):
+    ordinary = api.issue(1)
+    clock.advance(minutes=2)
+    elderly = api.issue(1, priority="elderly")
+    assert elderly["ahead"] == 0
+    called = api.call_next(1).json
+    assert called["id"] == elderly["id"]
+    assert events(app, elderly["id"])[1]["data"]["out_of_order"] == "priority"
+    assert api.call_next(1).json["id"] == ordinary["id"]
+    assert "out_of_order" not in events(app, ordinary["id"])[1]["data"]
+
+
+def test_counter_serves_its_services_in_order_of_preference(api, clock):
+    # Counter 2 serves A first, then B.
+    b = api.issue(2)
+    clock.advance(minutes=3)
+    a = api.issue(1)
+    assert api.call_next(2).json["id"] == a["id"]
+    clock.advance(minutes=20)
+    a2 = api.issue(1)
+    assert api.call_next(2).json["id"] == b["id"]  # B waited 23 minutes: past the 10-minute step
+    assert api.call_next(2).json["id"] == a2["id"]
+
+
+def test_no_show_requeues_once_then_drops(api):
+    t = api.issue(1)
+    api.call_next(1)
+    again = api.post(f"/tickets/{t['id']}/no-show", as_="staff1").json
+    assert again["status"] == "waiting"
+    api.call_next(1)
+    gone = api.post(f"/tickets/{t['id']}/no-show", as_="staff1").json
+    assert gone["status"] == "no_show"
+    assert api.call_next(1).status_code == 404
+
+
+def test_transfer_moves_the_ticket_to_the_other_queue_with_its_history(api, app):
+    t = api.issue(1)
+    api.call_next(1)
+    moved = api.post(f"/tickets/{t['id']}/transfer", {"service_id": 2}, as_="staff1").json
+    assert (moved["service_id"], moved["number"], moved["status"]) == (2, "A001", "waiting")
+    called = api.call_next(3).json  # counter 3 serves B
+    assert called["id"] == t["id"]
+    kinds = [e["kind"].value for e in events(app, t["id"])]
+    assert kinds == ["issued", "called", "transferred", "called"]
+
+
+def test_citizen_cancels_with_the_token_and_nobody_else_can(api):
+    t = api.issue(1)
+    other = api.issue(1)
+    wrong = api.post(f"/tickets/{t['id']}/cancel", {"token": other["token"]})
+    assert wrong.status_code == 404
+    assert api.post(f"/tickets/{t['id']}/cancel", {}).status_code == 401
+    ok = api.post(f"/tickets/{t['id']}/cancel", {"token": t["token"]})
+    assert ok.status_code == 200 and ok.json["status"] == "cancelled"
+    assert api.call_next(1).json["id"] == other["id"]
+
+
+def test_closed_counter_cannot_call_and_closing_with_a_ticket_is_refused(api):
+    api.issue(1)
+    api.call_next(1)
+    refused = api.post("/counters/1/settings", {"open": False}, as_="staff1")
+    assert refused.status_code == 409
+    assert api.post("/counters/1/call-next", {}, as_="staff1").status_code == 404  # finished; empty
+    assert api.post("/counters/1/settings", {"open": False}, as_="staff1").json["is_open"] is False
+    api.issue(1)
+    closed = api.call_next(1)
+    assert closed.status_code == 409 and closed.json["error"]["code"] == "counter_closed"
+
+
+def test_counter_services_can_be_changed_for_the_day(api):
+    body = api.post("/counters/1/settings", {"service_ids": [4, 1]}, as_="staff1").json
+    assert body["service_ids"] == [4, 1]
+    d = api.issue(4)
+    assert api.call_next(1).json["id"] == d["id"]
+
+
+def test_eta_uses_open_counters_and_recent_service_times(api, clock):
+    # Service D (information, 5 minutes standard) is served by counters 4 and 5.
+    for _ in range(4):
+        api.issue(4)
+    assert api.issue(4)["eta_minutes"] == 10  # 4 ahead x 5 min / 2 counters
+    for _ in range(5):  # five real services of 2 minutes each
+        t = api.call_next(4).json
+        clock.advance(minutes=2)
+        api.post(f"/tickets/{t['id']}/finish", as_="staff1")
+    for _ in range(4):
+        api.issue(4)
+    assert api.issue(4)["eta_minutes"] == 4  # 4 ahead x 2 min / 2 counters
+
+
+def test_wrong_transitions_change_nothing(api, app):
+    t = api.issue(1)
+    for action in ("finish", "start", "recall", "no-show"):
+        response = api.post(f"/tickets/{t['id']}/{action}", as_="staff1")
+        assert response.status_code == 409, action
+        assert response.json["error"]["code"] == "invalid_transition"
+    assert [e["kind"].value for e in events(app, t["id"])] == ["issued"]
+    with app.extensions["gecc"].engine.connect() as conn:
+        assert conn.execute(sa.select(tickets.c.status)).scalar().value == "waiting"

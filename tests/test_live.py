@@ -1,0 +1,101 @@
+"""Live events: a display sees calls the moment they are committed, and a full snapshot on join."""
+
+import pytest
+
+from queue_server.live.sockets import socketio
+
+
+def received(client, name):
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+@pytest.fixture
+def display(app):
+    client = socketio.test_client(app)
+    client.emit("join", {"room": "display"}, callback=True)
+    return client
+
+
+def test_join_answers_with_a_snapshot_of_the_room(app, api, clock):
+    api.issue(1)
+    api.issue(2)
+    api.call_next(1)
+    client = socketio.test_client(app)
+    ack = client.emit("join", {"room": "display"}, callback=True)
+    assert ack == {"ok": True}
+    [snapshot] = received(client, "snapshot")
+    assert snapshot["room"] == "display"
+    assert [c["number"] for c in snapshot["recent_calls"]] == ["A001"]
+    waiting = {s["code"]: s["waiting"] for s in snapshot["services"]}
+    assert waiting["A"] == 0 and waiting["B"] == 1
+    counter1 = next(c for c in snapshot["counters"] if c["id"] == 1)
+    assert counter1["current"]["number"] == "A001"
+
+
+def test_display_receives_the_call_and_the_queue_change(app, api, display):
+    display.get_received()
+    api.issue(1)
+    changed = received(display, "queue_changed")
+    # A newcomer now would have 1 ahead: 10 minutes over the 3 open counters of service A.
+    assert changed == [{"service_id": 1, "waiting": 1, "eta_minutes": 4}]
+    api.call_next(2)
+    [call] = received(display, "ticket_called")
+    assert (call["number"], call["counter_id"], call["counter_name"], call["recall"]) == (
+        "A001", 2, "ช่อง 2", False)
+    assert call["called_at"].endswith("Z")
+
+
+def test_recall_is_announced_again(app, api, display):
+    t = api.issue(1)
+    api.call_next(1)
+    display.get_received()
+    api.post(f"/tickets/{t['id']}/recall", as_="staff1")
+    [call] = received(display, "ticket_called")
+    assert call["recall"] is True and call["number"] == "A001"
+
+
+def test_counter_and_ticket_rooms(app, api):
+    t = api.issue(1)
+    counter = socketio.test_client(app)
+    counter.emit("join", {"room": "counter:1"}, callback=True)
+    [snap] = received(counter, "snapshot")
+    assert snap["counter"]["id"] == 1 and snap["counter"]["current"] is None
+    holder = socketio.test_client(app)
+    holder.emit("join", {"room": f"ticket:{t['token']}"}, callback=True)
+    assert received(holder, "snapshot")[0]["ticket"]["status"] == "waiting"
+
+    api.call_next(1)
+    at_counter = {e["name"]: e["args"][0] for e in counter.get_received()}
+    assert at_counter["ticket_called"]["number"] == "A001"
+    assert at_counter["counter_updated"]["current"]["number"] == "A001"
+    assert at_counter["queue_changed"] == {"service_id": 1, "waiting": 0, "eta_minutes": 0}
+    for_holder = {e["name"]: e["args"][0] for e in holder.get_received()}
+    assert for_holder["ticket_called"]["counter_name"] == "ช่อง 1"
+    assert for_holder["ticket_updated"]["status"] == "called"
+    assert for_holder["ticket_updated"]["counter"]["id"] == 1
+
+
+def test_other_counters_do_not_hear_a_call(app, api):
+    api.issue(1)
+    other = socketio.test_client(app)
+    other.emit("join", {"room": "counter:4"}, callback=True)  # serves C and D, not A
+    other.get_received()
+    api.call_next(1)
+    assert received(other, "ticket_called") == []
+    assert received(other, "queue_changed") == []
+
+
+def test_no_event_when_the_change_is_refused(app, api, display):
+    t = api.issue(1)
+    display.get_received()
+    assert api.post(f"/tickets/{t['id']}/finish", as_="staff1").status_code == 409
+    assert display.get_received() == []
+
+
+@pytest.mark.parametrize("room", ["lobby", "counter:x", "ticket:", "ticket:no-such-ticket", 5, None])
+def test_bad_rooms_are_refused(app, room):
+    client = socketio.test_client(app)
+    ack = client.emit("join", {"room": room}, callback=True)
+    assert ack == {"ok": False}
+    [error] = received(client, "error")
+    assert error["code"] in ("invalid_room", "not_found")
