@@ -1,10 +1,13 @@
 """The Alembic migrations build exactly the schema the code maps, on SQLite and PostgreSQL."""
 
+from datetime import datetime, timezone
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from queue_server.adapters.orm import metadata
+from queue_server.adapters.orm import metadata, ticket_events
 
 
 def test_migrations_match_the_mapped_tables(db_url):
@@ -16,3 +19,34 @@ def test_migrations_match_the_mapped_tables(db_url):
     finally:
         engine.dispose()
     assert diff == [], "a model change without its migration: run alembic revision --autogenerate"
+
+
+def test_the_event_record_cannot_be_rewritten(db_url):
+    """The audit trail is append-only in the database itself, not only by convention."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.text(
+                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
+                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
+            conn.execute(sa.text(
+                "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number, label,"
+                " service_day, priority, channel, status, token, issued_at, queued_at, queue_key,"
+                " version) VALUES (1, 1, 1, 1, 1, 'A001', '2026-11-23', 'normal', 'kiosk',"
+                " 'waiting', 'tok', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
+                " '2026-11-23 02:00:00', 1)"))
+            conn.execute(sa.insert(ticket_events).values(
+                ticket_id=1, office_id=1, kind="issued",
+                at=datetime(2026, 11, 23, 2, tzinfo=timezone.utc),
+                actor_kind="kiosk", service_id=1, data={}))
+        for statement in ("UPDATE ticket_events SET actor_kind = 'forged'",
+                          "DELETE FROM ticket_events"):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement))
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(ticket_events.c.actor_kind)).scalars().all() == ["kiosk"]
+    finally:
+        engine.dispose()
