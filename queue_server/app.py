@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from .adapters.db import make_engine, session_factories
 from .config import settings_from_env
 from .domain.policy import CallingPolicy
-from .live.notifier import Notifier, SocketIONotifier
+from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .live.sockets import socketio
 from .service_layer.accounts import Accounts
+from .service_layer.printing import Printing
 from .service_layer.queue import Queue, QueueSettings, utc_now
 from .service_layer.unit_of_work import UnitOfWork
 from .web.auth import init_auth
@@ -28,6 +29,7 @@ class Services:
     engine: sa.engine.Engine
     queue: Queue
     accounts: Accounts
+    printing: Printing
     notifier: Notifier
 
 
@@ -42,9 +44,13 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
         preference_step_minutes=config["PREFERENCE_STEP_MINUTES"])
     settings = QueueSettings(public_url=config["PUBLIC_URL"],
                              no_show_requeue_limit=config["NO_SHOW_REQUEUE_LIMIT"])
-    queue = Queue(lambda: UnitOfWork(writer, notifier), lambda: UnitOfWork(reader, notifier),
-                  clock=clock, policy=policy, settings=settings)
-    return Services(engine, queue, Accounts(lambda: UnitOfWork(writer, notifier), clock), notifier)
+    def write_uow() -> UnitOfWork:
+        return UnitOfWork(writer, notifier)
+
+    queue = Queue(write_uow, lambda: UnitOfWork(reader, notifier), clock=clock, policy=policy,
+                  settings=settings)
+    return Services(engine, queue, Accounts(write_uow, clock),
+                    Printing(write_uow, clock, queue.ticket_view_in), notifier)
 
 
 def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
@@ -58,12 +64,13 @@ def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
     # Threading mode with simple-websocket: no monkey patching; Redis joins several processes.
     socketio.init_app(app, async_mode="threading", message_queue=app.config["REDIS_URL"],
                       logger=False, engineio_logger=False)
-    services = build_services(app.config, SocketIONotifier(socketio), clock)
+    services = build_services(app.config, FanOutNotifier(SocketIONotifier(socketio)), clock)
     app.extensions["gecc"] = services
 
     init_errors(app)
     init_auth(app)
 
+    from .live import print_agents  # noqa: F401 - registers the agents' Socket.IO handlers
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk

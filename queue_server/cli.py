@@ -31,10 +31,32 @@ def _app(db: str | None, public_url: str | None = None, redis: str | None = None
 def _run(app, host: str, port: int) -> None:
     from .live.sockets import socketio
 
+    _start_local_print_agent(app)
     # Werkzeug's threaded server with real websockets (simple-websocket). For several
     # processes behind a proxy see the README (gunicorn + Redis message queue).
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
                  log_output=False)
+
+
+def _start_local_print_agent(app) -> None:
+    """With GECC_PRINTER set, this process prints the jobs that name no kiosk (one-PC office)."""
+    printer_url = app.config["PRINTER"]
+    if not printer_url or printer_url == "none":
+        return
+    from printer.agent import PrintAgent
+    from printer.device import EscposDevice
+    from printer.journal import Journal
+    from printer.transports import LocalTransport
+
+    services = app.extensions["gecc"]
+    transport = LocalTransport(services)
+    agent = PrintAgent(EscposDevice.from_url(printer_url),
+                       Journal(os.path.join(app.instance_path, "print-agent-local.sqlite3")), transport)
+    transport.attach(agent)
+    agent.start()
+    agent.catch_up()
+    agent.refresh_status()
+    click.echo(f"  printer:           {printer_url} (in-process print agent)")
 
 
 @click.group()
@@ -108,20 +130,74 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--user", "username", required=True)
+@click.option("--user", "username", default=None, help="a staff user name")
+@click.option("--device", "kiosk_id", default=None, help="a kiosk id: a token for its print agent")
 @click.option("--db", default=None)
 @click.option("--label", default="cli")
-def token_create(username: str, db: str | None, label: str) -> None:
-    """Print a new bearer token for USER, alone on the last line."""
-    from .domain.errors import DomainError
+def token_create(username: str | None, kiosk_id: str | None, db: str | None, label: str) -> None:
+    """Print a new bearer token for --user NAME (or --device KIOSK), alone on the last line."""
+    import re
 
+    from .domain.errors import DomainError
+    from .domain.model import device_username
+
+    if (username is None) == (kiosk_id is None):
+        raise click.UsageError("give exactly one of --user and --device")
+    if kiosk_id is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", kiosk_id):
+        raise click.UsageError("a kiosk id is 1-64 letters, digits, '.', '_' or '-'")
     app = _app(db)
+    accounts = app.extensions["gecc"].accounts
     try:
-        value = app.extensions["gecc"].accounts.create_token(username, label)
+        if kiosk_id is not None:
+            office = app.extensions["gecc"].queue.office()
+            accounts.ensure_device(office["id"], kiosk_id)
+            username = device_username(kiosk_id)
+        value = accounts.create_token(username, label)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Bearer token for {username} (shown once; keep it safe):")
     click.echo(value)
+
+
+@main.command("print-agent")
+@click.option("--server", required=True, help="the server's URL, e.g. http://192.168.1.10:5000")
+@click.option("--kiosk", "kiosk_id", required=True, help="this kiosk's id")
+@click.option("--printer", "printer_url", default=None,
+              help="network://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0, cups://QUEUE, "
+                   "file:///path or dummy (default: GECC_PRINTER)")
+@click.option("--token", envvar="GECC_AGENT_TOKEN", required=True,
+              help="device token from `gecc-queue token create --device KIOSK` (or GECC_AGENT_TOKEN)")
+@click.option("--journal", default=None, help="journal file (default ./instance/print-agent-KIOSK.sqlite3)")
+def print_agent(server: str, kiosk_id: str, printer_url: str | None, token: str,
+                journal: str | None) -> None:
+    """Run the print agent of a kiosk PC: receive print jobs, print each once, acknowledge."""
+    import signal
+    import threading
+
+    from printer.agent import PrintAgent
+    from printer.device import EscposDevice
+    from printer.journal import Journal
+    from printer.transports import SocketTransport
+
+    printer_url = printer_url or os.environ.get("GECC_PRINTER", "none")
+    device = EscposDevice.from_url(printer_url)
+    journal_path = journal or os.path.join(os.getcwd(), "instance", f"print-agent-{kiosk_id}.sqlite3")
+    transport = SocketTransport(server, token)
+    agent = PrintAgent(device, Journal(journal_path), transport)
+    transport.attach(agent)
+    agent.start()
+    transport.connect()
+    click.echo(f"print agent of kiosk {kiosk_id}: {printer_url} -> {server} (journal {journal_path})")
+    sys.stdout.flush()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        transport.close()
+        agent.stop()
 
 
 if __name__ == "__main__":

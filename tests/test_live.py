@@ -37,7 +37,8 @@ def test_display_receives_the_call_and_the_queue_change(app, api, display):
     api.issue(1)
     changed = received(display, "queue_changed")
     # A newcomer now would have 1 ahead: 10 minutes over the 3 open counters of service A.
-    assert changed == [{"service_id": 1, "waiting": 1, "eta_minutes": 4}]
+    assert changed == [{"service_id": 1, "waiting": 1, "eta_minutes": 4, "counters_open": 3,
+                        "open": True}]
     api.call_next(2)
     [call] = received(display, "ticket_called")
     assert (call["number"], call["counter_id"], call["counter_name"], call["recall"]) == (
@@ -68,7 +69,7 @@ def test_counter_and_ticket_rooms(app, api):
     at_counter = {e["name"]: e["args"][0] for e in counter.get_received()}
     assert at_counter["ticket_called"]["number"] == "A001"
     assert at_counter["counter_updated"]["current"]["number"] == "A001"
-    assert at_counter["queue_changed"] == {"service_id": 1, "waiting": 0, "eta_minutes": 0}
+    assert at_counter["queue_changed"]["waiting"] == 0
     for_holder = {e["name"]: e["args"][0] for e in holder.get_received()}
     assert for_holder["ticket_called"]["counter_name"] == "ช่อง 1"
     assert for_holder["ticket_updated"]["status"] == "called"
@@ -99,3 +100,30 @@ def test_bad_rooms_are_refused(app, room):
     assert ack == {"ok": False}
     [error] = received(client, "error")
     assert error["code"] in ("invalid_room", "not_found")
+
+
+def test_public_rooms_never_carry_tokens_or_triage_notes(app, api):
+    """Anyone may watch the lobby: a token there would let a stranger cancel the ticket."""
+    api.post("/tickets", {"service_id": 1, "channel": "reception", "note": "ขาดสำเนาทะเบียนบ้าน"},
+             as_="reception")
+    lobby = socketio.test_client(app)
+    lobby.emit("join", {"room": "display"}, callback=True)
+    screen = socketio.test_client(app)
+    screen.emit("join", {"room": "counter:1"}, callback=True)
+    api.call_next(1)
+    seen = lobby.get_received() + screen.get_received()
+    assert {"snapshot", "ticket_called", "counter_updated"} <= {e["name"] for e in seen}
+    text = repr(seen)
+    assert "ขาดสำเนา" not in text and "token" not in text and "/t/" not in text
+    # The clerk's own API view does have them.
+    current = api.get("/counters/1", as_="staff1").json["current"]
+    assert current["note"] == "ขาดสำเนาทะเบียนบ้าน" and current["token"]
+
+
+def test_display_hears_when_a_counter_finishes(app, api, display):
+    t = api.issue(1)
+    api.call_next(1)
+    display.get_received()
+    api.post(f"/tickets/{t['id']}/finish", as_="staff1")
+    updates = received(display, "counter_updated")
+    assert updates[-1]["id"] == 1 and updates[-1]["current"] is None

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import model
+from ..domain import model, printing
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -164,6 +164,34 @@ ticket_events = sa.Table(
     sa.Index("ix_ticket_events_office_at", "office_id", "at"),
 )
 
+print_jobs = sa.Table(
+    "print_jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), nullable=False, index=True),
+    sa.Column("kiosk_id", sa.String(64)),  # NULL: the server's own printer
+    sa.Column("reason", sa.String(16), nullable=False),
+    sa.Column("status", _enum(printing.PrintJobStatus), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("done_at", UTCDateTime),
+    sa.Column("last_error", sa.String(500)),
+    sa.Index("ix_print_jobs_pending", "status", "kiosk_id"),
+)
+
+# The last word of each kiosk's print agent on its printer ("" is the server's own printer).
+printer_states = sa.Table(
+    "printer_states", metadata,
+    sa.Column("kiosk_id", sa.String(64), primary_key=True),
+    sa.Column("online", sa.Boolean, nullable=False),
+    sa.Column("paper", sa.String(16), nullable=False),
+    sa.Column("cover_open", sa.Boolean),
+    sa.Column("detail", sa.String(500), nullable=False, server_default=""),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 _mapped = False
 
 
@@ -182,6 +210,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.User, users)
     mapper_registry.map_imperatively(model.ApiToken, api_tokens)
     mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version)
+    mapper_registry.map_imperatively(printing.PrintJob, print_jobs)
     mapper_registry.map_imperatively(model.TicketEvent, ticket_events, properties={
         "ticket": relationship(model.Ticket, lazy="raise"),
     })

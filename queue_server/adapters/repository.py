@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
                             TicketEvent, TicketStatus, User)
-from .orm import counter_services, counters, ticket_events, ticket_sequences, tickets
+from ..domain.printing import PrintJob, PrintJobStatus, PrinterState
+from .orm import (counter_services, counters, print_jobs, printer_states, ticket_events,
+                  ticket_sequences, tickets)
 
 WAITING = TicketStatus.WAITING
 AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
@@ -189,3 +191,39 @@ class Repository:
     def counter_links(self, service_id: int) -> list[CounterService]:
         return list(self.session.scalars(
             sa.select(CounterService).where(counter_services.c.service_id == service_id)))
+
+    # --- printing -----------------------------------------------------------------------
+
+    def print_job(self, job_id: int) -> PrintJob | None:
+        return self.session.get(PrintJob, job_id)
+
+    def pending_print_jobs(self, kiosk_id: str | None, limit: int = 50) -> list[PrintJob]:
+        kiosk = print_jobs.c.kiosk_id.is_(None) if kiosk_id is None else print_jobs.c.kiosk_id == kiosk_id
+        return list(self.session.scalars(
+            sa.select(PrintJob).where(print_jobs.c.status == PrintJobStatus.PENDING, kiosk)
+            .order_by(print_jobs.c.id).limit(limit)))
+
+    def print_jobs_of(self, ticket_id: int) -> list[PrintJob]:
+        return list(self.session.scalars(
+            sa.select(PrintJob).where(print_jobs.c.ticket_id == ticket_id).order_by(print_jobs.c.id)))
+
+    def printer_state(self, kiosk_id: str | None) -> PrinterState:
+        row = self.session.execute(
+            sa.select(printer_states).where(printer_states.c.kiosk_id == (kiosk_id or ""))).first()
+        if row is None:
+            return PrinterState.unknown(kiosk_id)
+        return PrinterState(kiosk_id, row.online, row.paper, row.cover_open, row.detail, row.updated_at)
+
+    def printer_states(self) -> list[PrinterState]:
+        rows = self.session.execute(sa.select(printer_states).order_by(printer_states.c.kiosk_id))
+        return [PrinterState(r.kiosk_id or None, r.online, r.paper, r.cover_open, r.detail,
+                             r.updated_at) for r in rows]
+
+    def save_printer_state(self, state: PrinterState) -> None:
+        values = {"online": state.online, "paper": state.paper, "cover_open": state.cover_open,
+                  "detail": state.detail[:500], "updated_at": state.updated_at}
+        key = state.kiosk_id or ""
+        changed = self.session.execute(sa.update(printer_states)
+                                       .where(printer_states.c.kiosk_id == key).values(**values))
+        if changed.rowcount == 0:
+            self.session.execute(sa.insert(printer_states).values(kiosk_id=key, **values))

@@ -61,6 +61,11 @@ class Role(str, enum.Enum):
     RECEPTION = "reception"
     MANAGER = "manager"
     ADMIN = "admin"
+    DEVICE = "device"  # a kiosk's print agent: account `kiosk:<id>`, token only, no log-in
+
+
+def device_username(kiosk_id: str) -> str:
+    return f"kiosk:{kiosk_id}"
 
 
 class EventKind(str, enum.Enum):

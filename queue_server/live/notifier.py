@@ -26,6 +26,26 @@ class SocketIONotifier:
             log.exception("could not publish %s to %s", event, room)
 
 
+class FanOutNotifier:
+    """Publishes to a notifier and to in-process subscribers of a room (the server's own
+    print agent listens to `printer:local` this way, without a socket to itself)."""
+
+    def __init__(self, inner: Notifier):
+        self.inner = inner
+        self.subscribers: dict[str, list] = {}
+
+    def subscribe(self, room: str, callback) -> None:
+        self.subscribers.setdefault(room, []).append(callback)
+
+    def publish(self, event: str, payload: dict, room: str) -> None:
+        self.inner.publish(event, payload, room)
+        for callback in self.subscribers.get(room, ()):
+            try:
+                callback(event, payload)
+            except Exception:  # a subscriber's failure must not undo a committed change
+                log.exception("in-process subscriber of %s failed", room)
+
+
 class RecordingNotifier:
     """Keeps what was published, for tests and for tools that run without a server."""
 

@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 
 socketio = SocketIO()
 
-ROOM = re.compile(r"^(display|counter:\d{1,9}|ticket:[A-Za-z0-9_-]{1,64})$")
+ROOM = re.compile(r"^(display|counter:\d{1,9}|ticket:[A-Za-z0-9_-]{1,64}|kiosk:[A-Za-z0-9_.-]{1,64})$")
 
 
 def _queue():
@@ -25,7 +25,11 @@ def snapshot_of(room: str) -> dict:
         return queue.display_snapshot()
     kind, _, key = room.partition(":")
     if kind == "counter":
-        return {"counter": queue.counter(int(key)), "services": queue.services()}
+        return {"counter": queue.counter(int(key), public=True), "services": queue.services()}
+    if kind == "kiosk":  # the kiosk page: its printer's state and the services
+        printing = flask.current_app.extensions["gecc"].printing
+        return {"printer": printing.state(None if key == "local" else key),
+                "services": queue.services()}
     return {"ticket": queue.ticket_status(key)}
 
 
@@ -33,7 +37,8 @@ def snapshot_of(room: str) -> dict:
 def on_join(data):
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or not ROOM.match(room):
-        emit("error", {"code": "invalid_room", "message": "Rooms are display, counter:<id>, ticket:<token>."})
+        emit("error", {"code": "invalid_room",
+                       "message": "Rooms are display, counter:<id>, ticket:<token>, kiosk:<id>."})
         return {"ok": False}
     try:
         state = snapshot_of(room)

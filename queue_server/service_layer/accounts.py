@@ -10,7 +10,7 @@ from typing import Callable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.errors import Conflict, NotFound
-from ..domain.model import ApiToken, Role, User
+from ..domain.model import ApiToken, Role, User, device_username
 from .unit_of_work import UnitOfWork
 
 # Werkzeug's scrypt: a memory-hard KDF. Tests lower the cost; nothing else should.
@@ -63,10 +63,18 @@ class Accounts:
             uow.commit()
             return member
 
+    def ensure_device(self, office_id: int, kiosk_id: str) -> None:
+        """The account of a kiosk's print agent; it has no usable password, only tokens."""
+        with self.uow() as uow:
+            if uow.repo.user_by_name(device_username(kiosk_id)) is None:
+                uow.repo.add(User(office_id, device_username(kiosk_id), f"Kiosk {kiosk_id}",
+                                  Role.DEVICE, "!"))
+                uow.commit()
+
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         with self.uow() as uow:
             user = uow.repo.user_by_name(username)
-            if user is None or not user.active:
+            if user is None or not user.active or user.role == Role.DEVICE:
                 check_password_hash(_DUMMY_HASH, password)
                 return None
             return _member(user) if check_password_hash(user.password_hash, password) else None

@@ -21,12 +21,15 @@ from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFoun
                              ServiceClosed)
 from ..domain.model import Actor, Channel, Counter, Office, Priority, Service, Ticket
 from ..domain.policy import CallingPolicy
+from .printing import queue_print_job
 from .unit_of_work import UnitOfWork
-from .views import call_view, counter_brief, iso, queue_stats, service_view, ticket_view
+from .views import (call_view, counter_brief, iso, public_ticket, queue_stats, service_view,
+                    ticket_view)
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+UNSEEN = object()  # call-next without saying what the console shows
 
 
 def utc_now() -> datetime:
@@ -73,6 +76,13 @@ class Queue:
             uow.repo.add(ticket)
             uow.session.flush()
             view = self._ticket_view(uow, ticket, service)
+            if channel == Channel.KIOSK or kiosk_id:
+                # The job commits with the ticket: no printed ticket without a real one, and
+                # no ticket whose print is forgotten. The kiosk learns its printer's state now,
+                # so it can show the ticket on screen when the printer is in trouble.
+                job = queue_print_job(uow, ticket, office, view, kiosk_id, now)
+                view = {**view, "print_job": {"id": job.id, "status": job.status.value},
+                        "printer": uow.repo.printer_state(kiosk_id).to_json()}
             self._notify_queue(uow, office, [service], now)
             uow.commit()
             return view
@@ -96,19 +106,21 @@ class Queue:
 
     # --- counters -----------------------------------------------------------------------
 
-    def call_next(self, counter_id: int, actor: Actor, seen_ticket_id: int | None = None) -> dict:
+    def call_next(self, counter_id: int, actor: Actor, seen_ticket_id: int | None | object = UNSEEN
+                  ) -> dict:
         """Call the next ticket for the counter, finishing the one it still holds.
 
-        `seen_ticket_id` is the ticket the clerk's screen shows (None for none). When the
+        `seen_ticket_id` is the ticket the clerk's screen shows (None: it shows none). When the
         counter has moved on since (a double press, a retried request), nothing more is
-        called and the counter's current ticket is answered with `repeated: true`.
+        called and the counter's current ticket is answered with `repeated: true`. Left out
+        (UNSEEN), Next always advances, as on a plain keypad.
         """
         def run(uow: UnitOfWork) -> dict:
             counter = self._open_counter(uow, counter_id)
             office = self._office(uow, counter.office_id)
             now = self.clock()
             current = uow.repo.ticket_at_counter(counter.id)
-            if seen_ticket_id is not None and current is not None and current.id != seen_ticket_id:
+            if seen_ticket_id is not UNSEEN and current is not None and current.id != seen_ticket_id:
                 return {**self._ticket_view(uow, current), "repeated": True}
             ranks = counter.service_ranks()
             day = office.service_day(now)
@@ -199,7 +211,7 @@ class Queue:
             touched = before | set(counter.service_ranks())
             self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], self.clock())
             view = self._counter_view(uow, counter)
-            uow.notify("counter_updated", view, f"counter:{counter.id}")
+            self._notify_counter(uow, counter)
             uow.commit()
             return view
         return self._write(run)
@@ -219,12 +231,13 @@ class Queue:
             office = self._office(uow, office_id)
             return [self._counter_view(uow, c) for c in uow.repo.counters(office.id)]
 
-    def counter(self, counter_id: int) -> dict:
+    def counter(self, counter_id: int, public: bool = False) -> dict:
+        """One counter; `public` leaves out what only staff may see (token, triage note)."""
         with self.read_uow() as uow:
             counter = uow.repo.counter(counter_id)
             if counter is None:
                 raise NotFound(f"There is no counter {counter_id}.")
-            return self._counter_view(uow, counter)
+            return self._counter_view(uow, counter, public)
 
     def office(self, office_id: int | None = None) -> dict:
         with self.read_uow() as uow:
@@ -253,7 +266,8 @@ class Queue:
             return {"office": {"name": office.name, "name_en": office.name_en,
                                "timezone": office.timezone},
                     "services": [service_view(s, stats[s.id], office, now) for s in services],
-                    "counters": [self._counter_view(uow, c) for c in counters.values()],
+                    "counters": [self._counter_view(uow, c, public=True)
+                                 for c in counters.values()],
                     "recent_calls": calls, "server_time": iso(now)}
 
     def ticket_room_ok(self, token: str) -> bool:
@@ -314,8 +328,13 @@ class Queue:
         counter_ids = {e.counter_id for e in ticket.events if e.counter_id} | (
             {ticket.counter_id} if ticket.counter_id else set())
         for counter_id in counter_ids:
-            counter = uow.repo.counter(counter_id)
-            uow.notify("counter_updated", self._counter_view(uow, counter), f"counter:{counter_id}")
+            self._notify_counter(uow, uow.repo.counter(counter_id))
+
+    def _notify_counter(self, uow: UnitOfWork, counter: Counter) -> None:
+        """`counter_updated` (public view) to the counter's screens and to the lobby display."""
+        view = self._counter_view(uow, counter, public=True)
+        uow.notify("counter_updated", view, f"counter:{counter.id}")
+        uow.notify("counter_updated", view, "display")
 
     def _notify_queue(self, uow: UnitOfWork, office: Office, services: list[Service],
                       now: datetime) -> None:
@@ -325,10 +344,16 @@ class Queue:
         stats = queue_stats(uow.repo, services, office.service_day(now), now)
         for service in services:
             body = {"service_id": service.id, "waiting": stats[service.id].waiting,
-                    "eta_minutes": stats[service.id].eta(stats[service.id].waiting)}
+                    "eta_minutes": stats[service.id].eta(stats[service.id].waiting),
+                    "counters_open": stats[service.id].counters_open,
+                    "open": bool(service.active and office.is_open_at(now))}
             uow.notify("queue_changed", body, "display")
             for link in uow.repo.counter_links(service.id):
                 uow.notify("queue_changed", body, f"counter:{link.counter_id}")
+
+    def ticket_view_in(self, uow: UnitOfWork, ticket: Ticket) -> dict:
+        """The ticket's body as of now, inside the caller's unit of work."""
+        return self._ticket_view(uow, ticket)
 
     def _ticket_view(self, uow: UnitOfWork, ticket: Ticket, service: Service | None = None) -> dict:
         service = service or uow.repo.service(ticket.service_id)
@@ -341,11 +366,16 @@ class Queue:
             eta = queue_stats(uow.repo, [service], office.service_day(now), now)[service.id].eta(ahead)
         return ticket_view(ticket, service, counter, ahead, eta, self.settings.public_url)
 
-    def _counter_view(self, uow: UnitOfWork, counter: Counter) -> dict:
+    def _counter_view(self, uow: UnitOfWork, counter: Counter, public: bool = False) -> dict:
         current = uow.repo.ticket_at_counter(counter.id)
+        ticket = None
+        if current is not None:
+            ticket = self._ticket_view(uow, current)
+            if public:
+                ticket = public_ticket(ticket)
         return {**counter_brief(counter), "is_open": counter.is_open,
                 "service_ids": [link.service_id for link in counter.service_links],
-                "current": self._ticket_view(uow, current) if current else None}
+                "current": ticket}
 
     def _set_counter_services(self, uow: UnitOfWork, counter: Counter,
                               service_ids: list[int]) -> None:

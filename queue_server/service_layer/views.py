@@ -79,6 +79,11 @@ def ticket_view(ticket: Ticket, service: Service, counter: Counter | None, ahead
     }
 
 
+def public_ticket(view: dict) -> dict:
+    """A ticket as anyone in the lobby may see it: no token (it cancels), no triage note."""
+    return {k: v for k, v in view.items() if k not in ("token", "status_url", "note")}
+
+
 def call_view(ticket: Ticket, counter: Counter, recall: bool, at: datetime) -> dict:
     """The `ticket_called` event body."""
     return {

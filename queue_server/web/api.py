@@ -9,6 +9,7 @@ from ..domain.model import Actor, Channel
 from . import schemas
 from .auth import (COUNTER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden, Unauthorized,
                    actor, require, staff_member)
+from ..service_layer.queue import UNSEEN
 from .openapi import openapi_document
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
@@ -82,7 +83,8 @@ def counter_settings(counter_id: int):
 @require(COUNTER_ROLES)
 def call_next(counter_id: int):
     body = schemas.parse(schemas.CallNext)
-    return flask.jsonify(queue().call_next(counter_id, actor(), body.seen_ticket_id))
+    seen = body.seen_ticket_id if "seen_ticket_id" in body.model_fields_set else UNSEEN
+    return flask.jsonify(queue().call_next(counter_id, actor(), seen))
 
 
 @api.post("/counters/<int:counter_id>/call")
@@ -136,3 +138,26 @@ def cancel(ticket_id: int):
     if status["id"] != ticket_id:
         raise NotFound(f"There is no ticket {ticket_id} with that token.")
     return flask.jsonify(queue().cancel_by_token(body.token))
+
+
+@api.post("/tickets/<int:ticket_id>/reprint")
+@require(COUNTER_ROLES | RECEPTION_ROLES)
+def reprint(ticket_id: int):
+    body = schemas.parse(schemas.Reprint)
+    return flask.jsonify(flask.current_app.extensions["gecc"].printing.reprint(ticket_id, body.kiosk_id)), 201
+
+
+@api.get("/printers")
+@require(STAFF_ROLES)
+def printers():
+    """What each print agent last said about its printer."""
+    return flask.jsonify(flask.current_app.extensions["gecc"].printing.states())
+
+
+@api.get("/kiosks/<kiosk_id>/printer")
+def kiosk_printer(kiosk_id: str):
+    """The kiosk page asks whether it can print, or must show the ticket on screen."""
+    if len(kiosk_id) > 64:
+        raise NotFound("There is no such kiosk.")
+    return flask.jsonify(flask.current_app.extensions["gecc"].printing.state(
+        None if kiosk_id == "local" else kiosk_id))

@@ -18,7 +18,7 @@ csrf = CSRFProtect()
 # Which roles may do what. One table, so a manager's powers are read in one place.
 COUNTER_ROLES = {Role.STAFF, Role.MANAGER, Role.ADMIN}
 RECEPTION_ROLES = {Role.RECEPTION, Role.MANAGER, Role.ADMIN}
-STAFF_ROLES = set(Role)
+STAFF_ROLES = set(Role) - {Role.DEVICE}
 MANAGER_ROLES = {Role.MANAGER, Role.ADMIN}
 
 

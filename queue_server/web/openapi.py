@@ -29,6 +29,11 @@ OPERATIONS = [
      None),
     ("post", "/tickets/{ticket_id}/transfer", "Join another service's queue, keeping the issue time",
      "staff", schemas.Transfer),
+    ("post", "/tickets/{ticket_id}/reprint", "Print the ticket again at a kiosk's printer",
+     "staff", schemas.Reprint),
+    ("get", "/printers", "Each print agent's last report on its printer", "staff", None),
+    ("get", "/kiosks/{kiosk_id}/printer", "A kiosk's printer state ('local': the server's own)",
+     None, None),
     ("post", "/tickets/{ticket_id}/cancel", "Withdraw: staff, or the citizen with the token",
      None, schemas.CancelTicket),
 ]
@@ -58,7 +63,7 @@ def openapi_document() -> dict:
         params = [p.strip("{}") for p in path.split("/") if p.startswith("{")]
         if params:
             op["parameters"] = [{"name": p, "in": "path", "required": True,
-                                 "schema": {"type": "string" if p == "token" else "integer"}}
+                                 "schema": {"type": "string" if p in ("token", "kiosk_id") else "integer"}}
                                 for p in params]
         paths.setdefault(path, {})[method] = op
     return {

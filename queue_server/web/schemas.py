@@ -12,6 +12,7 @@ from ..domain.model import Channel, Priority
 
 Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+KioskId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
@@ -24,7 +25,7 @@ class IssueTicket(Body):
     service_id: Id
     priority: Priority = Priority.NORMAL
     channel: Channel = Channel.KIOSK
-    kiosk_id: ShortText | None = None
+    kiosk_id: KioskId | None = None
     note: Note | None = Field(default=None, description="Triage note from the reception desk")
 
 
@@ -43,6 +44,10 @@ class Transfer(Body):
 
 class CancelTicket(Body):
     token: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class Reprint(Body):
+    kiosk_id: KioskId | None = Field(default=None, description="The printer's kiosk; none: the server's own")
 
 
 class CounterSettings(Body):

@@ -66,6 +66,9 @@ def test_a_repeated_press_calls_nothing_more(api):
     assert second["number"] == b["number"]
     repeat = api.post("/counters/1/call-next", {"seen_ticket_id": a["id"]}, as_="staff1").json
     assert (repeat["number"], repeat["repeated"]) == (b["number"], True)
+    # A console that showed no ticket at all: its retried press must not call a second one.
+    blank = api.post("/counters/1/call-next", {"seen_ticket_id": None}, as_="staff1").json
+    assert (blank["number"], blank["repeated"]) == (b["number"], True)
     assert api.get(f"/tickets/{c['token']}").json["status"] == "waiting"
 
 

@@ -1,0 +1,313 @@
+/* GECC Queue: helpers shared by every page. Only the public JSON API (/api/v1) and the
+ * Socket.IO live events are used; nothing here knows about the server's internals.
+ *
+ *   GECC.api(path, {method, body})   JSON fetch with the CSRF header; throws GECC.ApiError
+ *   GECC.get(path) / GECC.post(path, body)
+ *   GECC.showError(err, el) / GECC.clearError(el)
+ *   GECC.loadOffice()                GET /api/v1/office (once), sets GECC.timezone
+ *   GECC.formatTime(iso, style)      UTC ISO -> office time, Thai Buddhist-era dates
+ *   GECC.live({rooms, on})           socket.io with a reconnecting sign; re-joins rooms
+ *   GECC.h(tag, attrs, ...children)  tiny DOM builder (text is never parsed as HTML)
+ */
+(function () {
+  "use strict";
+
+  var GECC = (window.GECC = window.GECC || {});
+
+  GECC.timezone = "Asia/Bangkok";
+  GECC.locale = "th-TH-u-ca-buddhist";
+
+  // --- DOM -------------------------------------------------------------------------
+
+  /** h("p", {class: "x", onclick: fn}, "text", otherNode): children are text or nodes. */
+  GECC.h = function (tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key.slice(0, 2) === "on" && typeof value === "function") {
+          node.addEventListener(key.slice(2), value);
+        } else if (key === "class") {
+          node.className = value;
+        } else if (key === "dataset") {
+          Object.keys(value).forEach(function (k) { node.dataset[k] = value[k]; });
+        } else if (value === true) {
+          node.setAttribute(key, "");
+        } else {
+          node.setAttribute(key, String(value));
+        }
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
+    return node;
+  };
+
+  function append(node, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { append(node, c); }); return; }
+    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+
+  GECC.$ = function (selector, root) { return (root || document).querySelector(selector); };
+
+  GECC.setText = function (selectorOrNode, text) {
+    var node = typeof selectorOrNode === "string" ? GECC.$(selectorOrNode) : selectorOrNode;
+    if (node) node.textContent = text === null || text === undefined ? "" : String(text);
+  };
+
+  // --- HTTP ------------------------------------------------------------------------
+
+  GECC.csrfToken = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  };
+
+  function ApiError(message, code, status, details) {
+    var error = new Error(message);
+    error.name = "ApiError";
+    error.code = code;
+    error.status = status;
+    error.details = details || [];
+    return error;
+  }
+  GECC.ApiError = ApiError;
+
+  /** JSON request to the API. `path` is "/api/..." or relative to /api/v1 ("/services").
+   *  Resolves to the parsed body; rejects with an error carrying .code, .status and the
+   *  server's {"error": {"message"}} as .message. */
+  GECC.api = function (path, options) {
+    options = options || {};
+    var method = (options.method || (options.body !== undefined ? "POST" : "GET")).toUpperCase();
+    var url = path.indexOf("/api/") === 0 ? path : "/api/v1" + (path.charAt(0) === "/" ? "" : "/") + path;
+    var headers = { "Accept": "application/json" };
+    var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    if (method !== "GET" && method !== "HEAD") {
+      var token = GECC.csrfToken();
+      if (token) headers["X-CSRFToken"] = token;
+    }
+    return fetch(url, init).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }
+        if (response.ok) return data;
+        var err = (data && data.error) || {};
+        var message = err.message || ("HTTP " + response.status + " " + (response.statusText || ""));
+        throw ApiError(message, err.code || "http_" + response.status, response.status, err.details);
+      });
+    }, function () {
+      throw ApiError("ติดต่อเซิร์ฟเวอร์ไม่ได้ / Cannot reach the server", "network", 0);
+    });
+  };
+  GECC.get = function (path) { return GECC.api(path, { method: "GET" }); };
+  GECC.post = function (path, body) { return GECC.api(path, { method: "POST", body: body || {} }); };
+
+  /** Staff pages: a 401 means the session ended; go to the log-in page and come back. */
+  GECC.loginIfNeeded = function (err) {
+    if (err && err.status === 401) {
+      var next = location.pathname + location.search;
+      location.href = "/login?next=" + encodeURIComponent(next);
+      return true;
+    }
+    return false;
+  };
+
+  // --- messages --------------------------------------------------------------------
+
+  GECC.showError = function (err, el) {
+    el = el || document.getElementById("error");
+    var message = (err && err.message) || String(err);
+    if (!el) { window.console && console.error(message); return; }
+    el.textContent = message;
+    el.hidden = false;
+  };
+  GECC.clearError = function (el) {
+    el = el || document.getElementById("error");
+    if (el) { el.textContent = ""; el.hidden = true; }
+  };
+
+  // --- time ------------------------------------------------------------------------
+
+  var formatters = {};
+  var STYLES = {
+    time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    seconds: { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
+    date: { day: "numeric", month: "long", year: "numeric" },
+    shortdate: { day: "numeric", month: "short", year: "2-digit" },
+    datetime: { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    weekday: { weekday: "long", day: "numeric", month: "long", year: "numeric" }
+  };
+
+  GECC.setTimezone = function (tz) {
+    if (!tz || tz === GECC.timezone) return;
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      GECC.timezone = tz;
+      formatters = {};
+    } catch (e) { /* unknown zone: keep the default */ }
+  };
+
+  var officePromise = null;
+  /** GET /api/v1/office once; sets GECC.timezone. Never rejects (falls back to defaults). */
+  GECC.loadOffice = function () {
+    if (!officePromise) {
+      officePromise = GECC.get("/office").then(function (office) {
+        GECC.office = office;
+        GECC.setTimezone(office && office.timezone);
+        return office;
+      }, function () { return null; });
+    }
+    return officePromise;
+  };
+
+  /** A UTC ISO instant ("2025-01-02T03:04:05Z") in the office's zone. style: time,
+   *  seconds, date, shortdate, datetime, weekday. Dates use the Buddhist era (2568). */
+  GECC.formatTime = function (iso, style, locale) {
+    if (!iso) return "";
+    var date = iso instanceof Date ? iso : new Date(iso);
+    if (isNaN(date.getTime())) return "";
+    style = style || "time";
+    locale = locale || GECC.locale;
+    var key = locale + "|" + style + "|" + GECC.timezone;
+    if (!formatters[key]) {
+      var opts = Object.assign({ timeZone: GECC.timezone }, STYLES[style] || STYLES.time);
+      try { formatters[key] = new Intl.DateTimeFormat(locale, opts); }
+      catch (e) { formatters[key] = new Intl.DateTimeFormat(undefined, opts); }
+    }
+    return formatters[key].format(date);
+  };
+
+  /** Minutes of expected wait, in words. null means no open counter serves the queue. */
+  GECC.formatEta = function (minutes, lang) {
+    var en = lang === "en";
+    if (minutes === null || minutes === undefined) return en ? "no counter open" : "ยังไม่มีช่องเปิดให้บริการ";
+    if (minutes <= 0) return en ? "next" : "ถัดไป";
+    if (minutes >= 60) {
+      var hours = Math.floor(minutes / 60), rest = minutes % 60;
+      return en ? "about " + hours + " h" + (rest ? " " + rest + " min" : "")
+                : "ประมาณ " + hours + " ชม." + (rest ? " " + rest + " นาที" : "");
+    }
+    return en ? "about " + minutes + " min" : "ประมาณ " + minutes + " นาที";
+  };
+
+  // --- words -----------------------------------------------------------------------
+
+  GECC.STATUS = {
+    waiting: { th: "รอเรียกคิว", en: "Waiting" },
+    called: { th: "ถึงคิวแล้ว เชิญที่ช่องบริการ", en: "Called: please go to the counter" },
+    serving: { th: "กำลังรับบริการ", en: "Being served" },
+    finished: { th: "รับบริการเสร็จสิ้น", en: "Finished" },
+    no_show: { th: "ไม่มาตามเรียก", en: "Did not come" },
+    cancelled: { th: "ยกเลิกแล้ว", en: "Cancelled" }
+  };
+  GECC.PRIORITIES = [
+    { value: "normal", th: "ปกติ", en: "Normal" },
+    { value: "elderly", th: "ผู้สูงอายุ", en: "Elderly" },
+    { value: "disabled", th: "ผู้พิการ", en: "Disabled" },
+    { value: "pregnant", th: "หญิงตั้งครรภ์", en: "Pregnant" },
+    { value: "monk", th: "พระภิกษุสงฆ์", en: "Monk" }
+  ];
+  GECC.statusText = function (status, lang) {
+    var s = GECC.STATUS[status];
+    return s ? s[lang === "en" ? "en" : "th"] : status;
+  };
+  GECC.priorityText = function (value, lang) {
+    for (var i = 0; i < GECC.PRIORITIES.length; i++) {
+      if (GECC.PRIORITIES[i].value === value) return GECC.PRIORITIES[i][lang === "en" ? "en" : "th"];
+    }
+    return value;
+  };
+
+  // --- live events -----------------------------------------------------------------
+
+  function banner() {
+    var el = document.getElementById("conn-banner");
+    if (!el) {
+      el = GECC.h("div", { id: "conn-banner", class: "conn-banner", role: "status", "aria-live": "polite", hidden: true });
+      document.body.appendChild(el);
+    }
+    return el;
+  }
+
+  /** Connect to the live events of this origin.
+   *   rooms: the rooms to be in (re-joined on every connect; the server answers `snapshot`)
+   *   on:    {event: handler}, e.g. {snapshot: fn, ticket_called: fn}
+   * Returns {socket, setRooms(list), rooms()}. While the connection is down a sign
+   * "กำลังเชื่อมต่อใหม่ / Reconnecting" is shown and body gets the class `is-offline`. */
+  GECC.live = function (options) {
+    options = options || {};
+    var rooms = (options.rooms || []).slice();
+    var handlers = options.on || {};
+    var sign = banner();
+    var connectedOnce = false;
+
+    function showSign() {
+      sign.textContent = connectedOnce
+        ? "ขาดการเชื่อมต่อ กำลังเชื่อมต่อใหม่… / Reconnecting…"
+        : "กำลังเชื่อมต่อ… / Connecting…";
+      sign.hidden = false;
+      document.body.classList.add("is-offline");
+    }
+    function hideSign() {
+      sign.hidden = true;
+      document.body.classList.remove("is-offline");
+    }
+
+    if (typeof window.io !== "function") {
+      showSign();
+      sign.textContent = "ไม่พบไลบรารี socket.io / socket.io client missing";
+      return { socket: null, setRooms: function () {}, rooms: function () { return rooms; } };
+    }
+
+    var socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true });
+    var firstTimer = setTimeout(function () { if (!socket.connected) showSign(); }, 1500);
+
+    function join(room) {
+      socket.emit("join", { room: room }, function (ack) {
+        if (ack && ack.ok === false && handlers.join_failed) handlers.join_failed(room);
+      });
+    }
+
+    socket.on("connect", function () {
+      clearTimeout(firstTimer);
+      connectedOnce = true;
+      hideSign();
+      rooms.forEach(join);
+      if (handlers.connect) handlers.connect();
+    });
+    socket.on("disconnect", function (reason) {
+      showSign();
+      if (handlers.disconnect) handlers.disconnect(reason);
+    });
+    socket.on("connect_error", function () { showSign(); });
+
+    Object.keys(handlers).forEach(function (event) {
+      if (event === "connect" || event === "disconnect" || event === "join_failed") return;
+      socket.on(event, handlers[event]);
+    });
+
+    return {
+      socket: socket,
+      rooms: function () { return rooms.slice(); },
+      /** Leave the rooms not in `list`, join the new ones (each answers a snapshot). */
+      setRooms: function (list) {
+        var next = list.slice();
+        rooms.forEach(function (room) {
+          if (next.indexOf(room) < 0 && socket.connected) socket.emit("leave", { room: room });
+        });
+        var added = next.filter(function (room) { return rooms.indexOf(room) < 0; });
+        rooms = next;
+        if (socket.connected) added.forEach(join);
+      }
+    };
+  };
+
+  /** "A023" -> "A 0 2 3": spoken one character at a time. */
+  GECC.spell = function (number) {
+    return String(number || "").split("").join(" ");
+  };
+})();
