@@ -8,4 +8,6 @@ kiosk = flask.Blueprint("kiosk", __name__, template_folder="templates",
 
 @kiosk.get("/kiosk")
 def page():
-    return flask.render_template("kiosk/kiosk.html", kiosk_id=flask.request.args.get("id", "kiosk-1"))
+    # /kiosk?id=K for a kiosk PC with its own print agent; plain /kiosk uses the server's printer.
+    kiosk_id = flask.request.args.get("id", "")[:64]
+    return flask.render_template("kiosk/kiosk.html", kiosk_id=kiosk_id)

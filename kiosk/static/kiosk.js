@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var h = GECC.h, $ = GECC.$;
-  var kioskId = document.body.dataset.kioskId || "kiosk-1";
+  // No ?id= in the URL: the server's own printer (GECC_PRINTER) prints this kiosk's tickets.
+  var kioskId = document.body.dataset.kioskId || null;
 
   var RETURN_AFTER_SECONDS = 15;    // on the confirmation screen
   var IDLE_SECONDS = 45;            // on the priority screen, nobody touching
@@ -175,7 +176,7 @@
     clearTimers();
     show("wait");
     GECC.post("/tickets", {
-      service_id: chosen.id, priority: priority, channel: "kiosk", kiosk_id: kioskId
+      service_id: chosen.id, priority: priority, channel: "kiosk", kiosk_id: kioskId || undefined
     }).then(showTicket, function (err) {
       issuing = false;
       $("#error-message").textContent = err.message;

@@ -183,6 +183,13 @@ class Repository:
                    tickets.c.service_day == day)
             .order_by(ticket_events.c.id.desc()).limit(limit)))
 
+    def events_of_day(self, office_id: int, day: date) -> list[TicketEvent]:
+        """Every event of the tickets of one service day, in order."""
+        return list(self.session.scalars(
+            sa.select(TicketEvent).join(Ticket, Ticket.id == ticket_events.c.ticket_id)
+            .where(tickets.c.office_id == office_id, tickets.c.service_day == day)
+            .order_by(ticket_events.c.id)))
+
     def events_of(self, ticket_id: int) -> list[TicketEvent]:
         return list(self.session.scalars(
             sa.select(TicketEvent).where(ticket_events.c.ticket_id == ticket_id)

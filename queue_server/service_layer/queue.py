@@ -11,7 +11,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -22,6 +22,7 @@ from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFoun
 from ..domain.model import Actor, Channel, Counter, Office, Priority, Service, Ticket
 from ..domain.policy import CallingPolicy
 from .printing import queue_print_job
+from .summary import day_summary
 from .unit_of_work import UnitOfWork
 from .views import (call_view, counter_brief, iso, public_ticket, queue_stats, service_view,
                     ticket_view)
@@ -269,6 +270,15 @@ class Queue:
                     "counters": [self._counter_view(uow, c, public=True)
                                  for c in counters.values()],
                     "recent_calls": calls, "server_time": iso(now)}
+
+    def day_summary(self, office_id: int | None = None, day: date | None = None) -> dict:
+        """The manager's view of one day (today by default) in the office's time."""
+        with self.read_uow() as uow:
+            office = self._office(uow, office_id)
+            day = day or office.service_day(self.clock())
+            return {"office": office.name, **day_summary(
+                day, uow.repo.services(office.id), uow.repo.counters(office.id),
+                uow.repo.tickets_of_day(office.id, day), uow.repo.events_of_day(office.id, day))}
 
     def ticket_room_ok(self, token: str) -> bool:
         with self.read_uow() as uow:

@@ -7,8 +7,8 @@ import flask
 from ..domain.errors import NotFound
 from ..domain.model import Actor, Channel
 from . import schemas
-from .auth import (COUNTER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden, Unauthorized,
-                   actor, require, staff_member)
+from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden,
+                   Unauthorized, actor, require, staff_member)
 from ..service_layer.queue import UNSEEN
 from .openapi import openapi_document
 
@@ -161,3 +161,18 @@ def kiosk_printer(kiosk_id: str):
         raise NotFound("There is no such kiosk.")
     return flask.jsonify(flask.current_app.extensions["gecc"].printing.state(
         None if kiosk_id == "local" else kiosk_id))
+
+
+@api.get("/summary")
+@require(MANAGER_ROLES)
+def summary():
+    """Counts, waits and service times of one day: ?day=YYYY-MM-DD, today by default."""
+    from datetime import date
+
+    from .schemas import InvalidInput
+    raw = flask.request.args.get("day")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise InvalidInput("day must be a date like 2026-11-22.") from None
+    return flask.jsonify(queue().day_summary(staff_member().office_id, day))

@@ -34,6 +34,8 @@ OPERATIONS = [
     ("get", "/printers", "Each print agent's last report on its printer", "staff", None),
     ("get", "/kiosks/{kiosk_id}/printer", "A kiosk's printer state ('local': the server's own)",
      None, None),
+    ("get", "/summary", "One day's counts, waits, service times, channels (?day=YYYY-MM-DD)",
+     "manager", None),
     ("post", "/tickets/{ticket_id}/cancel", "Withdraw: staff, or the citizen with the token",
      None, schemas.CancelTicket),
 ]

@@ -55,6 +55,12 @@ def reception():
     return flask.render_template("reception.html", user=current_user.member)
 
 
+@pages.get("/manager")
+@login_required
+def manager():
+    return flask.render_template("manager.html", user=current_user.member)
+
+
 @pages.get("/t/<token>")
 def ticket_status(token: str):
     return flask.render_template("status.html", token=token[:64])

@@ -189,3 +189,30 @@ def test_wrong_transitions_change_nothing(api, app):
     assert [e["kind"].value for e in events(app, t["id"])] == ["issued"]
     with app.extensions["gecc"].engine.connect() as conn:
         assert conn.execute(sa.select(tickets.c.status)).scalar().value == "waiting"
+
+
+def test_the_managers_day_summary_counts_waits_and_services(api, clock):
+    a = api.issue(1)
+    clock.advance(minutes=1)
+    api.issue(1, priority="monk")
+    api.post("/tickets", {"service_id": 4, "channel": "reception"}, as_="reception")
+    clock.advance(minutes=11)
+    first = api.call_next(1).json  # the monk goes first: an out-of-order call with a reason
+    clock.advance(minutes=4)
+    api.post(f"/tickets/{first['id']}/finish", as_="staff1")
+    clock.advance(minutes=30)
+    api.call_next(1)  # A001 waited 46 minutes: over the 20-minute target
+    assert api.get("/summary", as_="staff1").status_code == 403
+    summary = api.get("/summary", as_="manager").json
+    assert summary["day"] == "2026-11-23" and summary["issued"] == 3
+    assert summary["channels"] == {"kiosk": 2, "reception": 1}
+    assert summary["out_of_order_calls"] == {"priority": 1}
+    a_row = next(s for s in summary["services"] if s["code"] == "A")
+    assert (a_row["issued"], a_row["waiting"], a_row["at_counter"], a_row["finished"]) == (2, 0, 1, 1)
+    assert a_row["wait_minutes"] == {"mean": 28.5, "median": 28.5, "max": 46.0}  # 11 and 46
+    assert a_row["within_target_percent"] == 50.0
+    assert a_row["service_minutes"]["mean"] == 4.0
+    assert next(c for c in summary["counters"] if c["counter_id"] == 1)["finished"] == 1
+    assert api.get("/summary?day=2026-11-22", as_="manager").json["issued"] == 0
+    assert api.get("/summary?day=yesterday", as_="manager").status_code == 400
+    assert a["number"] == "A001"
