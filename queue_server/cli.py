@@ -168,8 +168,10 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
 @click.option("--token", envvar="GECC_AGENT_TOKEN", required=True,
               help="device token from `gecc-queue token create --device KIOSK` (or GECC_AGENT_TOKEN)")
 @click.option("--journal", default=None, help="journal file (default ./instance/print-agent-KIOSK.sqlite3)")
+@click.option("--status-interval", default=5.0, show_default=True, type=float,
+              help="seconds between printer status checks")
 def print_agent(server: str, kiosk_id: str, printer_url: str | None, token: str,
-                journal: str | None) -> None:
+                journal: str | None, status_interval: float) -> None:
     """Run the print agent of a kiosk PC: receive print jobs, print each once, acknowledge."""
     import signal
     import threading
@@ -183,7 +185,7 @@ def print_agent(server: str, kiosk_id: str, printer_url: str | None, token: str,
     device = EscposDevice.from_url(printer_url)
     journal_path = journal or os.path.join(os.getcwd(), "instance", f"print-agent-{kiosk_id}.sqlite3")
     transport = SocketTransport(server, token)
-    agent = PrintAgent(device, Journal(journal_path), transport)
+    agent = PrintAgent(device, Journal(journal_path), transport, status_interval=status_interval)
     transport.attach(agent)
     agent.start()
     transport.connect()
