@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -44,12 +45,16 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
         preference_step_minutes=config["PREFERENCE_STEP_MINUTES"])
     settings = QueueSettings(public_url=config["PUBLIC_URL"],
                              no_show_requeue_limit=config["NO_SHOW_REQUEUE_LIMIT"])
-    def write_uow() -> UnitOfWork:
-        return UnitOfWork(writer, notifier)
+    write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
 
-    queue = Queue(write_uow, lambda: UnitOfWork(reader, notifier), clock=clock, policy=policy,
-                  settings=settings)
-    return Services(engine, queue, Accounts(write_uow, clock),
+    def write_uow() -> UnitOfWork:
+        return UnitOfWork(writer, notifier, write_lock)
+
+    def read_uow() -> UnitOfWork:
+        return UnitOfWork(reader, notifier)
+
+    queue = Queue(write_uow, read_uow, clock=clock, policy=policy, settings=settings)
+    return Services(engine, queue, Accounts(write_uow, clock, read_uow),
                     Printing(write_uow, clock, queue.ticket_view_in), notifier)
 
 
@@ -82,7 +87,7 @@ def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
 
     @app.get("/healthz")
     def healthz():
-        with services.engine.connect() as conn:
+        with services.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
             conn.execute(sa.text("SELECT 1"))
         return {"status": "ok", "time": datetime.now(timezone.utc).isoformat()}
 

@@ -34,8 +34,15 @@ def _run(app, host: str, port: int) -> None:
     _start_local_print_agent(app)
     # Werkzeug's threaded server with real websockets (simple-websocket). For several
     # processes behind a proxy see the README (gunicorn + Redis message queue).
+    from werkzeug.serving import WSGIRequestHandler
+
+    class KeepAliveHandler(WSGIRequestHandler):
+        # HTTP/1.1 keeps a kiosk's or console's connection open between requests, instead of
+        # a new TCP connection and thread for every call.
+        protocol_version = "HTTP/1.1"
+
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
-                 log_output=False)
+                 log_output=False, request_handler=KeepAliveHandler)
 
 
 def _start_local_print_agent(app) -> None:

@@ -46,8 +46,10 @@ def token_hash(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock,
+                 read_uow_factory: Callable[[], UnitOfWork] | None = None):
         self.uow = uow_factory
+        self.read_uow = read_uow_factory or uow_factory  # checks that write nothing
         self.clock = clock
 
     def create_user(self, office_id: int, username: str, password: str, role: Role,
@@ -72,7 +74,7 @@ class Accounts:
                 uow.commit()
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
-        with self.uow() as uow:
+        with self.read_uow() as uow:
             user = uow.repo.user_by_name(username)
             if user is None or not user.active or user.role == Role.DEVICE:
                 check_password_hash(_DUMMY_HASH, password)
@@ -80,7 +82,7 @@ class Accounts:
             return _member(user) if check_password_hash(user.password_hash, password) else None
 
     def get(self, user_id: int) -> StaffMember | None:
-        with self.uow() as uow:
+        with self.read_uow() as uow:
             user = uow.repo.user(user_id)
             return _member(user) if user is not None and user.active else None
 
@@ -96,6 +98,6 @@ class Accounts:
             return token
 
     def user_for_token(self, token: str) -> StaffMember | None:
-        with self.uow() as uow:
+        with self.read_uow() as uow:
             user = uow.repo.user_by_token_hash(token_hash(token))
             return _member(user) if user is not None and user.active else None

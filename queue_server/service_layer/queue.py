@@ -21,6 +21,7 @@ from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFoun
                              ServiceClosed)
 from ..domain.model import Actor, Channel, Counter, Office, Priority, Service, Ticket
 from ..domain.policy import CallingPolicy
+from .catalog import Catalog
 from .printing import queue_print_job
 from .summary import day_summary
 from .unit_of_work import UnitOfWork
@@ -55,6 +56,7 @@ class Queue:
         self.clock = clock
         self.policy = policy or CallingPolicy()
         self.settings = settings or QueueSettings()
+        self.catalog = Catalog(clock)
 
     # --- citizens' side -----------------------------------------------------------------
 
@@ -63,7 +65,7 @@ class Queue:
                      office_id: int | None = None) -> dict:
         def run(uow: UnitOfWork) -> dict:
             office = self._office(uow, office_id)
-            service = uow.repo.service(service_id)
+            service = self.catalog.service(uow.repo, service_id)
             if service is None or service.office_id != office.id:
                 raise NotFound(f"There is no service {service_id}.")
             now = self.clock()
@@ -76,7 +78,8 @@ class Queue:
                                   policy=self.policy, kiosk_id=kiosk_id, note=note)
             uow.repo.add(ticket)
             uow.session.flush()
-            view = self._ticket_view(uow, ticket, service)
+            stats = queue_stats(uow.repo, self.catalog, [service], day, now)
+            view = self._ticket_view(uow, ticket, service, stats)
             if channel == Channel.KIOSK or kiosk_id:
                 # The job commits with the ticket: no printed ticket without a real one, and
                 # no ticket whose print is forgotten. The kiosk learns its printer's state now,
@@ -84,7 +87,7 @@ class Queue:
                 job = queue_print_job(uow, ticket, office, view, kiosk_id, now)
                 view = {**view, "print_job": {"id": job.id, "status": job.status.value},
                         "printer": uow.repo.printer_state(kiosk_id).to_json()}
-            self._notify_queue(uow, office, [service], now)
+            self._notify_queue(uow, office, [service], now, stats)
             uow.commit()
             return view
         return self._write(run)
@@ -131,7 +134,7 @@ class Queue:
                 current.finish(now, actor, how="next")
                 self._after_ticket_change(uow, current)
             if chosen is None:
-                uow.commit()  # keep the finish of the previous ticket
+                self._commit(uow)  # keep the finish of the previous ticket
                 raise QueueEmpty(f"No one is waiting for counter {counter.name}.")
             reason = None
             if uow.repo.waiting_before(chosen):
@@ -209,11 +212,13 @@ class Queue:
             if is_open is not None:
                 counter.is_open = is_open
             uow.session.flush()
+            self.catalog.forget_counters()
             touched = before | set(counter.service_ranks())
             self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], self.clock())
             view = self._counter_view(uow, counter)
             self._notify_counter(uow, counter)
             uow.commit()
+            self.catalog.forget_counters()  # again: another request may have cached the old state
             return view
         return self._write(run)
 
@@ -224,7 +229,7 @@ class Queue:
             office = self._office(uow, office_id)
             now = self.clock()
             services = uow.repo.services(office.id)
-            stats = queue_stats(uow.repo, services, office.service_day(now), now)
+            stats = queue_stats(uow.repo, self.catalog, services, office.service_day(now), now)
             return [service_view(s, stats[s.id], office, now) for s in services]
 
     def counters(self, office_id: int | None = None) -> list[dict]:
@@ -255,7 +260,7 @@ class Queue:
             now = self.clock()
             day = office.service_day(now)
             services = uow.repo.services(office.id)
-            stats = queue_stats(uow.repo, services, day, now)
+            stats = queue_stats(uow.repo, self.catalog, services, day, now)
             counters = {c.id: c for c in uow.repo.counters(office.id)}
             calls = []
             for event in uow.repo.recent_calls(office.id, day):
@@ -307,7 +312,7 @@ class Queue:
         old_service_id = ticket.service_id
         change(ticket, self.clock())
         office = self._office(uow, ticket.office_id)
-        services = {uow.repo.service(s) for s in {old_service_id, ticket.service_id}}
+        services = [self.catalog.service(uow.repo, s) for s in {old_service_id, ticket.service_id}]
         self._notify_queue(uow, office, list(services), self.clock())
         return self._finish_change(uow, ticket)
 
@@ -315,14 +320,14 @@ class Queue:
         self._after_ticket_change(uow, ticket)
         uow.session.flush()
         view = self._ticket_view(uow, ticket)
-        uow.commit()
+        self._commit(uow)
         return view
 
     def _call(self, uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket,
               now: datetime, actor: Actor, reason: str | None) -> dict:
         ticket.call(counter.id, now, actor, reason)
         self._announce(uow, ticket, counter, now, recall=False)
-        self._notify_queue(uow, office, [uow.repo.service(ticket.service_id)], now)
+        self._notify_queue(uow, office, [self.catalog.service(uow.repo, ticket.service_id)], now)
         return self._finish_change(uow, ticket)
 
     def _announce(self, uow: UnitOfWork, ticket: Ticket, counter: Counter, now: datetime,
@@ -335,10 +340,15 @@ class Queue:
         """Queue the ticket's own update and its counter's, to go out after commit."""
         uow.session.flush()
         uow.notify("ticket_updated", self._ticket_view(uow, ticket), f"ticket:{ticket.token}")
-        counter_ids = {e.counter_id for e in ticket.events if e.counter_id} | (
+        uow.touched_counters |= {e.counter_id for e in ticket.events if e.counter_id} | (
             {ticket.counter_id} if ticket.counter_id else set())
-        for counter_id in counter_ids:
+
+    def _commit(self, uow: UnitOfWork) -> None:
+        """Commit, with one `counter_updated` for each counter the change touched."""
+        for counter_id in sorted(uow.touched_counters):
             self._notify_counter(uow, uow.repo.counter(counter_id))
+        uow.touched_counters.clear()
+        uow.commit()
 
     def _notify_counter(self, uow: UnitOfWork, counter: Counter) -> None:
         """`counter_updated` (public view) to the counter's screens and to the lobby display."""
@@ -347,33 +357,37 @@ class Queue:
         uow.notify("counter_updated", view, "display")
 
     def _notify_queue(self, uow: UnitOfWork, office: Office, services: list[Service],
-                      now: datetime) -> None:
+                      now: datetime, stats: dict | None = None) -> None:
         """`queue_changed` for each service, to the display and the counters that serve it."""
         uow.session.flush()
         services = [s for s in services if s is not None]
-        stats = queue_stats(uow.repo, services, office.service_day(now), now)
+        if stats is None:
+            stats = queue_stats(uow.repo, self.catalog, services, office.service_day(now), now)
         for service in services:
             body = {"service_id": service.id, "waiting": stats[service.id].waiting,
                     "eta_minutes": stats[service.id].eta(stats[service.id].waiting),
                     "counters_open": stats[service.id].counters_open,
                     "open": bool(service.active and office.is_open_at(now))}
             uow.notify("queue_changed", body, "display")
-            for link in uow.repo.counter_links(service.id):
-                uow.notify("queue_changed", body, f"counter:{link.counter_id}")
+            for counter_id in self.catalog.counter_ids_serving(uow.repo, service.id):
+                uow.notify("queue_changed", body, f"counter:{counter_id}")
 
     def ticket_view_in(self, uow: UnitOfWork, ticket: Ticket) -> dict:
         """The ticket's body as of now, inside the caller's unit of work."""
         return self._ticket_view(uow, ticket)
 
-    def _ticket_view(self, uow: UnitOfWork, ticket: Ticket, service: Service | None = None) -> dict:
-        service = service or uow.repo.service(ticket.service_id)
+    def _ticket_view(self, uow: UnitOfWork, ticket: Ticket, service: Service | None = None,
+                     stats: dict | None = None) -> dict:
+        service = service or self.catalog.service(uow.repo, ticket.service_id)
         counter = uow.repo.counter(ticket.counter_id) if ticket.counter_id else None
         ahead = eta = None
         if ticket.status.value == "waiting":
             office = self._office(uow, ticket.office_id)
             now = self.clock()
             ahead = uow.repo.ahead_of(ticket)
-            eta = queue_stats(uow.repo, [service], office.service_day(now), now)[service.id].eta(ahead)
+            if stats is None:
+                stats = queue_stats(uow.repo, self.catalog, [service], office.service_day(now), now)
+            eta = stats[service.id].eta(ahead)
         return ticket_view(ticket, service, counter, ahead, eta, self.settings.public_url)
 
     def _counter_view(self, uow: UnitOfWork, counter: Counter, public: bool = False) -> dict:
@@ -401,7 +415,7 @@ class Queue:
         counter.service_links.extend(CounterService(sid, rank) for rank, sid in enumerate(service_ids))
 
     def _office(self, uow: UnitOfWork, office_id: int | None) -> Office:
-        office = uow.repo.office(office_id)
+        office = self.catalog.office(uow.repo, office_id)
         if office is None:
             raise NotFound("No office is set up; run `gecc-queue demo` or create one.")
         return office

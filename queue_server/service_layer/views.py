@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..adapters.repository import Repository
-from ..domain.eta import estimate_wait_minutes, typical_service_minutes
-from ..domain.model import Counter, Office, Service, Ticket, TicketStatus, recent_window
+from ..domain.eta import estimate_wait_minutes
+from ..domain.model import Counter, Office, Service, Ticket, TicketStatus
 
 
 def iso(when: datetime | None) -> str | None:
@@ -27,16 +27,15 @@ class QueueStats:
         return estimate_wait_minutes(ahead, self.service_minutes, self.counters_open)
 
 
-def queue_stats(repo: Repository, services: list[Service], day: date,
+def queue_stats(repo: Repository, catalog, services: list[Service], day: date,
                 now: datetime) -> dict[int, QueueStats]:
+    """Waiting counts from the database; open counters and typical times from the catalog."""
     ids = [s.id for s in services]
     waiting = repo.waiting_counts(ids, day)
-    open_counts = repo.open_counter_counts(ids)
-    since = recent_window(now)
+    open_counts = catalog.open_counter_counts(repo, ids)
     return {s.id: QueueStats(
         waiting=waiting.get(s.id, 0),
-        service_minutes=typical_service_minutes(repo.recent_service_seconds(s.id, since),
-                                                s.standard_minutes),
+        service_minutes=catalog.service_minutes(repo, s, now),
         counters_open=open_counts.get(s.id, 0)) for s in services}
 
 

@@ -1,0 +1,78 @@
+"""Short-lived, in-process copies of what changes rarely (offices, services, counter links,
+typical service times), so the hot paths (issue, call) do not read them on every request.
+
+Every entry expires after a few seconds, so a change made by another server process shows
+within that time; changes made through this process drop the entries at once. Nothing here
+decides who is called or which number is given: those always read the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from ..domain.eta import typical_service_minutes
+from ..domain.model import Office, Service, recent_window
+
+
+class TtlCache:
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        now = self.clock()
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = compute()
+        with self._lock:
+            self._items[key] = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class Catalog:
+    def __init__(self, clock, seconds: float = 5.0, service_time_seconds: float = 30.0):
+        # The use cases' own clock, so a test that moves time moves the cache with it.
+        def seconds_now() -> float:
+            return clock().timestamp()
+
+        self.reference = TtlCache(seconds, seconds_now)  # offices, services, links, open counters
+        self.service_times = TtlCache(service_time_seconds, seconds_now)
+
+    def office(self, repo, office_id: int | None) -> Office | None:
+        return self.reference.get(("office", office_id), lambda: _detached(repo, repo.office(office_id)))
+
+    def service(self, repo, service_id: int) -> Service | None:
+        return self.reference.get(("service", service_id),
+                                  lambda: _detached(repo, repo.service(service_id)))
+
+    def counter_ids_serving(self, repo, service_id: int) -> list[int]:
+        return self.reference.get(("links", service_id),
+                                  lambda: [link.counter_id for link in repo.counter_links(service_id)])
+
+    def open_counter_counts(self, repo, service_ids: list[int]) -> dict[int, int]:
+        key = ("open", tuple(sorted(service_ids)))
+        return self.reference.get(key, lambda: repo.open_counter_counts(service_ids))
+
+    def service_minutes(self, repo, service: Service, now: datetime) -> float:
+        return self.service_times.get(service.id, lambda: typical_service_minutes(
+            repo.recent_service_seconds(service.id, recent_window(now)), service.standard_minutes))
+
+    def forget_counters(self) -> None:
+        """A counter opened, closed or changed its services here: read them afresh."""
+        self.reference.clear()
+
+
+def _detached(repo, obj):
+    if obj is not None:
+        repo.session.expunge(obj)
+    return obj
