@@ -166,6 +166,33 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
     click.echo(value)
 
 
+@main.group()
+def printer() -> None:
+    """Ticket printing tools."""
+
+
+@printer.command("render")
+@click.option("--service-id", type=int, required=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="PNG file to write")
+@click.option("--paper", default="80mm", show_default=True, help="58mm or 80mm")
+@click.option("--db", default=None)
+def printer_render(service_id: int, out: str, paper: str, db: str | None) -> None:
+    """Write the ticket SERVICE would print now, as the printer will get it (issues nothing)."""
+    from printer.render import paper_dots, render_ticket
+    from printer.ticket import TicketPrint
+
+    from .domain.errors import DomainError
+
+    app = _app(db)
+    try:
+        view, office = app.extensions["gecc"].queue.preview_ticket(service_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    image = render_ticket(TicketPrint.from_ticket_view(view, office), paper_dots(paper))
+    image.save(out)
+    click.echo(f"{out}: ticket {view['number']}, {image.width}x{image.height} dots")
+
+
 @main.command("print-agent")
 @click.option("--server", required=True, help="the server's URL, e.g. http://192.168.1.10:5000")
 @click.option("--kiosk", "kiosk_id", required=True, help="this kiosk's id")

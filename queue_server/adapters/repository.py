@@ -88,6 +88,14 @@ class Repository:
                 continue  # another transaction created the day's row first: take from it
         raise RuntimeError("could not allocate a ticket number")  # pragma: no cover
 
+    def peek_number(self, service_id: int, day: date) -> int:
+        """The number the next ticket of the day would get (for previews; takes nothing)."""
+        last = self.session.execute(
+            sa.select(ticket_sequences.c.last_number)
+            .where(ticket_sequences.c.service_id == service_id,
+                   ticket_sequences.c.service_day == day)).scalar()
+        return (last or 0) + 1
+
     # --- tickets ------------------------------------------------------------------------
 
     def ticket(self, ticket_id: int) -> Ticket | None:

@@ -19,7 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFound, QueueEmpty,
                              ServiceClosed)
-from ..domain.model import Actor, Channel, Counter, Office, Priority, Service, Ticket
+from ..domain.model import (Actor, Channel, Counter, Office, Priority, Service, Ticket,
+                            format_ticket_number)
 from ..domain.policy import CallingPolicy
 from .catalog import Catalog
 from .printing import queue_print_job
@@ -284,6 +285,25 @@ class Queue:
             return {"office": office.name, **day_summary(
                 day, uow.repo.services(office.id), uow.repo.counters(office.id),
                 uow.repo.tickets_of_day(office.id, day), uow.repo.events_of_day(office.id, day))}
+
+    def preview_ticket(self, service_id: int) -> tuple[dict, dict]:
+        """(ticket body, office) of the ticket the service would issue now, issuing nothing:
+        what `gecc-queue printer render` draws."""
+        with self.read_uow() as uow:
+            office = self._office(uow, None)
+            service = uow.repo.service(service_id)
+            if service is None:
+                raise NotFound(f"There is no service {service_id}.")
+            now = self.clock()
+            day = office.service_day(now)
+            ticket = Ticket(office.id, service.id, uow.repo.peek_number(service.id, day), "",
+                            day, Priority.NORMAL, Channel.KIOSK, now, token="preview")
+            ticket.label = format_ticket_number(service.code, ticket.number)
+            stats = queue_stats(uow.repo, self.catalog, [service], day, now)[service.id]
+            view = ticket_view(ticket, service, None, stats.waiting, stats.eta(stats.waiting),
+                               self.settings.public_url)
+            return view, {"name": office.name, "name_en": office.name_en,
+                          "timezone": office.timezone}
 
     def ticket_room_ok(self, token: str) -> bool:
         with self.read_uow() as uow:

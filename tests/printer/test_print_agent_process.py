@@ -99,3 +99,23 @@ def test_a_staff_token_is_not_a_print_agent_token(tmp_path, server_factory):
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, auth={"token": token_for("staff1", db, tmp_path)},
                        transports=["websocket"], wait_timeout=5)
+
+
+def test_printer_render_writes_the_ticket_a_service_would_print(tmp_path):
+    from PIL import Image
+    db = f"sqlite:///{tmp_path}/render.sqlite3"
+    seed = subprocess.run([sys.executable, "-c", (
+        "import os; from queue_server.cli import _app; from queue_server.seed import seed_demo_office;"
+        f"app = _app({db!r}); seed_demo_office(app.extensions['gecc'])")],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert seed.returncode == 0, seed.stderr
+    out = tmp_path / "t.png"
+    result = subprocess.run([sys.executable, "-m", "queue_server.cli", "printer", "render",
+                             "--service-id", "2", "--out", str(out), "--paper", "58mm", "--db", db],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "B001" in result.stdout
+    picture = Image.open(out)
+    assert picture.width == 384
+    [code] = zxingcpp.read_barcodes(picture.convert("L"))
+    assert code.text.endswith("/t/preview")
