@@ -192,3 +192,19 @@ def test_journal_claims_a_job_once_even_from_two_threads(tmp_path):
     for t in threads:
         t.join()
     assert wins.count(True) == 1
+
+
+def test_reprint_goes_to_the_printer_that_printed_first_unless_told(api, app):
+    t = api.issue(1, channel="kiosk", kiosk_id="k7")
+    api.post(f"/tickets/{t['id']}/reprint", {}, as_="reception")
+    api.post(f"/tickets/{t['id']}/reprint", {"kiosk_id": "desk-2"}, as_="reception")
+    assert [r["kiosk_id"] for r in job_rows(app)] == ["k7", "k7", "desk-2"]
+
+
+def test_kiosk_screen_qr_for_when_the_printer_cannot_print(api, app):
+    t = api.issue(1, channel="kiosk")
+    assert t["printer"]["usable"] is False  # no agent has reported: show it on screen
+    svg = api.client.get(f"/t/{t['token']}/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert b"<svg" in svg.data
+    assert api.client.get("/t/no-such-ticket/qr.svg").status_code == 404

@@ -17,6 +17,7 @@
       serviceChosen: "บริการที่เลือก:", back: "‹ ย้อนกลับ", issuing: "กำลังออกบัตรคิว…",
       yourNumber: "หมายเลขคิวของท่าน", ahead: "คิวก่อนหน้า", eta: "เวลารอโดยประมาณ",
       takeTicket: "กรุณารับบัตรคิว และรอเรียกหมายเลขที่จอแสดงผล",
+      noPrint: "ขออภัย เครื่องพิมพ์บัตรคิวขัดข้อง กรุณาจดหมายเลขคิว หรือสแกน QR นี้ด้วยมือถือ",
       followStatus: "ติดตามสถานะคิวทางมือถือได้ที่", done: "เสร็จสิ้น",
       errorTitle: "ขออภัย ออกบัตรคิวไม่ได้", askStaff: "กรุณาติดต่อเจ้าหน้าที่ประชาสัมพันธ์",
       startOver: "กลับหน้าแรก", waiting: "รอ {n} คิว", closed: "ปิดให้บริการ",
@@ -30,6 +31,7 @@
       serviceChosen: "Service:", back: "‹ Back", issuing: "Issuing your ticket…",
       yourNumber: "Your number", ahead: "People ahead", eta: "Estimated wait",
       takeTicket: "Please take your ticket and wait for your number on the screen",
+      noPrint: "Sorry, the ticket printer is not working. Please note your number, or scan this QR code with your phone",
       followStatus: "Follow your place in the queue on your phone:", done: "Done",
       errorTitle: "Sorry, no ticket could be issued", askStaff: "Please ask the reception desk",
       startOver: "Start again", waiting: "{n} waiting", closed: "Closed",
@@ -192,14 +194,20 @@
     $("#ticket-ahead").textContent = ticket.ahead + (t("people") ? " " + t("people") : "");
     $("#ticket-eta").textContent = etaShort(ticket.eta_minutes);
     $("#ticket-url").textContent = ticket.status_url;
+    $("#ticket-qr").src = "/t/" + encodeURIComponent(ticket.token) + "/qr.svg";
+    // The server says whether this kiosk's printer can print; if not, the screen is the ticket.
+    var printed = !ticket.printer || ticket.printer.usable;
+    var take = document.querySelector(".take-ticket");
+    take.textContent = printed ? t("takeTicket") : t("noPrint");
+    take.classList.toggle("no-print", !printed);
     show("done");
-    var left = RETURN_AFTER_SECONDS;
+    var left = printed ? RETURN_AFTER_SECONDS : RETURN_AFTER_SECONDS * 4;
     $("#countdown").textContent = t("seconds", left);
     timers.countdown = setInterval(function () {
       left -= 1;
       $("#countdown").textContent = t("seconds", Math.max(left, 0));
     }, 1000);
-    timers.back = setTimeout(startOver, RETURN_AFTER_SECONDS * 1000);
+    timers.back = setTimeout(startOver, left * 1000);
   }
 
   // --- wiring ----------------------------------------------------------------------

@@ -16,6 +16,9 @@ from .unit_of_work import UnitOfWork
 MAX_JOB_AGE = timedelta(minutes=10)
 
 
+ORIGINAL_PRINTER = object()  # reprint where the ticket was first printed
+
+
 def printer_room(kiosk_id: str | None) -> str:
     """The Socket.IO room of a kiosk's print agent ("printer:local" is the server's own)."""
     return f"printer:{kiosk_id or 'local'}"
@@ -76,12 +79,14 @@ class Printing:
             uow.commit()
             return status
 
-    def reprint(self, ticket_id: int, kiosk_id: str | None) -> dict:
+    def reprint(self, ticket_id: int, kiosk_id: str | None | object = ORIGINAL_PRINTER) -> dict:
         """Staff print a ticket again (the citizen lost it, or the printer jammed)."""
         with self.uow() as uow:
             ticket = uow.repo.ticket(ticket_id)
             if ticket is None:
                 raise NotFound(f"There is no ticket {ticket_id}.")
+            if kiosk_id is ORIGINAL_PRINTER:
+                kiosk_id = ticket.kiosk_id
             if ticket.status.is_final:
                 raise Conflict(f"Ticket {ticket.label} is {ticket.status.value}; nothing to reprint.")
             office = uow.repo.office(ticket.office_id)

@@ -9,6 +9,7 @@ from ..domain.model import Actor, Channel
 from . import schemas
 from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden,
                    Unauthorized, actor, require, staff_member)
+from ..service_layer.printing import ORIGINAL_PRINTER
 from ..service_layer.queue import UNSEEN
 from .openapi import openapi_document
 
@@ -144,7 +145,8 @@ def cancel(ticket_id: int):
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def reprint(ticket_id: int):
     body = schemas.parse(schemas.Reprint)
-    return flask.jsonify(flask.current_app.extensions["gecc"].printing.reprint(ticket_id, body.kiosk_id)), 201
+    kiosk = body.kiosk_id if "kiosk_id" in body.model_fields_set else ORIGINAL_PRINTER
+    return flask.jsonify(flask.current_app.extensions["gecc"].printing.reprint(ticket_id, kiosk)), 201
 
 
 @api.get("/printers")

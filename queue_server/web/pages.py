@@ -64,3 +64,20 @@ def manager():
 @pages.get("/t/<token>")
 def ticket_status(token: str):
     return flask.render_template("status.html", token=token[:64])
+
+
+@pages.get("/t/<token>/qr.svg")
+def ticket_qr(token: str):
+    """The QR code of a ticket's status page, for the kiosk screen when the printer cannot print."""
+    import io
+
+    import qrcode
+    import qrcode.image.svg
+
+    status = flask.current_app.extensions["gecc"].queue.ticket_status(token[:64])
+    out = io.BytesIO()
+    qrcode.make(status["status_url"], image_factory=qrcode.image.svg.SvgPathImage,
+                border=2).save(out)
+    response = flask.Response(out.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -47,7 +47,9 @@ class CancelTicket(Body):
 
 
 class Reprint(Body):
-    kiosk_id: KioskId | None = Field(default=None, description="The printer's kiosk; none: the server's own")
+    kiosk_id: KioskId | None = Field(
+        default=None, description="The printer's kiosk; null: the server's own; left out: the "
+                                  "printer that printed the ticket first")
 
 
 class CounterSettings(Body):

@@ -119,3 +119,15 @@ def test_printer_render_writes_the_ticket_a_service_would_print(tmp_path):
     assert picture.width == 384
     [code] = zxingcpp.read_barcodes(picture.convert("L"))
     assert code.text.endswith("/t/preview")
+
+
+def test_one_pc_office_the_server_prints_with_gecc_printer(tmp_path, server_factory, fake_printer):  # noqa: F811
+    printer = fake_printer()
+    server = server_factory(f"sqlite:///{tmp_path}/one.sqlite3", command="demo",
+                            env={"GECC_PRINTER": printer.url})
+    assert wait(lambda: printer_state(server, "local")["usable"] is True)
+    ticket = requests.post(f"{server.url}/api/v1/tickets", json={"service_id": 3}, timeout=5).json()
+    assert ticket["printer"]["usable"] is True
+    assert printer.wait_for(lambda b: decode(b, strict=False).cuts == 1, timeout=20)
+    [code] = zxingcpp.read_barcodes(decode(bytes(printer.received), strict=False).picture().convert("L"))
+    assert code.text == ticket["status_url"]
