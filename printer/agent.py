@@ -17,7 +17,7 @@ import queue
 import threading
 from typing import Protocol
 
-from .journal import PRINTED, STARTED, UNCERTAIN, Journal
+from .journal import PRINTED, STARTED, UNCERTAIN, Journal, job_key
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,8 @@ class PrintAgent:
     def handle(self, job: dict) -> str:
         """Print one job at most once and acknowledge it; returns the outcome sent."""
         job_id = int(job["job_id"])
-        known = self.journal.state(job_id)
+        key = job_key(job)
+        known = self.journal.state(key)
         if known is not None:
             # Printed (or begun) before: the acknowledgement was lost. Never print twice.
             outcome = PRINTED if known == PRINTED else UNCERTAIN
@@ -96,21 +97,21 @@ class PrintAgent:
         if not usable(status):
             self.held_back.set()
             return self._ack(job_id, "not_printed", status.get("detail") or "printer not ready")
-        if not self.journal.start(job_id):
+        if not self.journal.start(key):
             return self._ack(job_id, UNCERTAIN, "claimed twice")
         try:
             self.device.print_job(job)
         except PrinterNotReached as exc:
-            self.journal.forget(job_id)
+            self.journal.forget(key)
             self.held_back.set()
             self.refresh_status()
             return self._ack(job_id, "not_printed", str(exc))
         except Exception as exc:  # bytes may have reached the paper: do not risk a second copy
             log.exception("print job %s failed part-way", job_id)
-            self.journal.finish(job_id, UNCERTAIN)
+            self.journal.finish(key, UNCERTAIN)
             self.refresh_status()
             return self._ack(job_id, UNCERTAIN, f"failed part-way: {exc}")
-        self.journal.finish(job_id, PRINTED)
+        self.journal.finish(key, PRINTED)
         return self._ack(job_id, PRINTED, None)
 
     def refresh_status(self) -> dict:

@@ -58,7 +58,8 @@ def _start_local_print_agent(app) -> None:
     services = app.extensions["gecc"]
     transport = LocalTransport(services)
     agent = PrintAgent(EscposDevice.from_url(printer_url),
-                       Journal(os.path.join(app.instance_path, "print-agent-local.sqlite3")), transport)
+                       Journal(os.path.join(os.getcwd(), "instance", "print-agent-local.sqlite3")),
+                       transport)
     transport.attach(agent)
     agent.start()
     agent.catch_up()

@@ -177,6 +177,27 @@ def test_an_agent_only_answers_for_its_own_kiosk(api, app):
     assert job_rows(app)[0]["status"].value == "pending"
 
 
+def test_a_new_database_is_not_mistaken_for_the_old_one(sqlite_url, clock, tmp_path, device):
+    """Job ids start at 1 again on a new or restored database: the journal must not skip them."""
+    from conftest import Api, make_app
+    journal = tmp_path / "journal.sqlite3"
+    for run in range(2):
+        db = tmp_path / f"office-{run}.sqlite3"
+        import shutil
+        shutil.copy(sqlite_url.removeprefix("sqlite:///"), db)
+        app = make_app(f"sqlite:///{db}", clock)
+        try:
+            Api(app).issue(1, channel="kiosk")
+            agent = PrintAgent(device, Journal(journal), LocalTransport(app.extensions["gecc"]))
+            [job] = app.extensions["gecc"].printing.pending(None)
+            assert job["job_id"] == 1
+            assert agent.handle(job) == "printed"
+            agent.journal.close()
+        finally:
+            app.extensions["gecc"].engine.dispose()
+    assert device.printed == ["A001", "A001"]
+
+
 def test_journal_claims_a_job_once_even_from_two_threads(tmp_path):
     journal = Journal(tmp_path / "j.sqlite3")
     wins = []
@@ -184,7 +205,7 @@ def test_journal_claims_a_job_once_even_from_two_threads(tmp_path):
 
     def claim():
         barrier.wait()
-        wins.append(journal.start(42))
+        wins.append(journal.start("42:token"))
 
     threads = [threading.Thread(target=claim) for _ in range(8)]
     for t in threads:

@@ -39,9 +39,9 @@ def queue_print_job(uow: UnitOfWork, ticket: Ticket, office: Office, ticket_view
     """Make the job in the ticket's own transaction; it is offered to the agent after commit."""
     job = PrintJob(office.id, ticket.id, kiosk_id,
                    {"ticket": ticket_view, "office": office_brief(office)}, now, reason)
+    job.offered(now)  # before the insert: one INSERT, no UPDATE after it
     uow.repo.add(job)
     uow.session.flush()
-    job.offered(now)
     uow.notify("print_job", job_message(job), printer_room(kiosk_id))
     return job
 
