@@ -55,7 +55,7 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
 
     queue = Queue(write_uow, read_uow, clock=clock, policy=policy, settings=settings)
     return Services(engine, queue, Accounts(write_uow, clock, read_uow),
-                    Printing(write_uow, clock, queue.ticket_view_in), notifier)
+                    Printing(write_uow, clock, queue.ticket_view_in, queue.catalog), notifier)
 
 
 def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:

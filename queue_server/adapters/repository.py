@@ -144,6 +144,16 @@ class Repository:
                 sa.tuple_(tickets.c.queue_key, tickets.c.id) < sa.tuple_(ticket.queue_key,
                                                                          ticket.id))).scalar()
 
+    def place_in_queue(self, ticket: Ticket) -> tuple[int, int]:
+        """(how many come before `ticket`, how many wait in its queue), in one query."""
+        before = sa.tuple_(tickets.c.queue_key, tickets.c.id) < sa.tuple_(ticket.queue_key, ticket.id)
+        ahead, waiting = self.session.execute(
+            sa.select(sa.func.count().filter(before), sa.func.count()).select_from(tickets).where(
+                tickets.c.service_id == ticket.service_id,
+                tickets.c.status == WAITING,
+                tickets.c.service_day == ticket.service_day)).one()
+        return ahead, waiting
+
     def waiting_counts(self, service_ids: list[int], day: date) -> dict[int, int]:
         rows = self.session.execute(
             sa.select(tickets.c.service_id, sa.func.count())

@@ -47,6 +47,7 @@ class Catalog:
 
         self.reference = TtlCache(seconds, seconds_now)  # offices, services, links, open counters
         self.service_times = TtlCache(service_time_seconds, seconds_now)
+        self.printers = TtlCache(2.0, seconds_now)
 
     def office(self, repo, office_id: int | None) -> Office | None:
         return self.reference.get(("office", office_id), lambda: _detached(repo, repo.office(office_id)))
@@ -66,6 +67,13 @@ class Catalog:
     def service_minutes(self, repo, service: Service, now: datetime) -> float:
         return self.service_times.get(service.id, lambda: typical_service_minutes(
             repo.recent_service_seconds(service.id, recent_window(now)), service.standard_minutes))
+
+    def printer_state(self, repo, kiosk_id: str | None):
+        """What the kiosk's agent last said; reports through this process replace it at once."""
+        return self.printers.get(kiosk_id, lambda: repo.printer_state(kiosk_id))
+
+    def forget_printer(self) -> None:
+        self.printers.clear()
 
     def forget_counters(self) -> None:
         """A counter opened, closed or changed its services here: read them afresh."""

@@ -49,9 +49,10 @@ def queue_print_job(uow: UnitOfWork, ticket: Ticket, office: Office, ticket_view
 class Printing:
     """Use cases of the print agents and of staff who reprint."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock, ticket_view):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock, ticket_view, catalog=None):
         self.uow = uow_factory
         self.clock = clock
+        self.catalog = catalog  # its printer states are dropped when an agent reports
         self.ticket_view = ticket_view  # Queue._ticket_view: the ticket as it is now
 
     def pending(self, kiosk_id: str | None) -> list[dict]:
@@ -105,6 +106,8 @@ class Printing:
             uow.notify("printer_status", body, f"kiosk:{state.kiosk_id or 'local'}")
             uow.notify("printer_status", body, "managers")
             uow.commit()
+            if self.catalog is not None:
+                self.catalog.forget_printer()
             return body
 
     def state(self, kiosk_id: str | None) -> dict:

@@ -26,8 +26,8 @@ from .catalog import Catalog
 from .printing import queue_print_job
 from .summary import day_summary
 from .unit_of_work import UnitOfWork
-from .views import (call_view, counter_brief, iso, public_ticket, queue_stats, service_view,
-                    ticket_view)
+from .views import (call_view, counter_brief, iso, one_queue_stats, public_ticket, queue_stats,
+                    service_view, ticket_view)
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +79,16 @@ class Queue:
                                   policy=self.policy, kiosk_id=kiosk_id, note=note)
             uow.repo.add(ticket)
             uow.session.flush()
-            stats = queue_stats(uow.repo, self.catalog, [service], day, now)
-            view = self._ticket_view(uow, ticket, service, stats)
+            ahead, waiting = uow.repo.place_in_queue(ticket)
+            stats = one_queue_stats(uow.repo, self.catalog, service, waiting, now)
+            view = self._ticket_view(uow, ticket, service, stats, ahead)
             if channel == Channel.KIOSK or kiosk_id:
                 # The job commits with the ticket: no printed ticket without a real one, and
                 # no ticket whose print is forgotten. The kiosk learns its printer's state now,
                 # so it can show the ticket on screen when the printer is in trouble.
                 job = queue_print_job(uow, ticket, office, view, kiosk_id, now)
                 view = {**view, "print_job": {"id": job.id, "status": job.status.value},
-                        "printer": uow.repo.printer_state(kiosk_id).to_json()}
+                        "printer": self.catalog.printer_state(uow.repo, kiosk_id).to_json()}
             self._notify_queue(uow, office, [service], now, stats)
             uow.commit()
             return view
@@ -397,14 +398,15 @@ class Queue:
         return self._ticket_view(uow, ticket)
 
     def _ticket_view(self, uow: UnitOfWork, ticket: Ticket, service: Service | None = None,
-                     stats: dict | None = None) -> dict:
+                     stats: dict | None = None, ahead: int | None = None) -> dict:
         service = service or self.catalog.service(uow.repo, ticket.service_id)
         counter = uow.repo.counter(ticket.counter_id) if ticket.counter_id else None
         ahead = eta = None
         if ticket.status.value == "waiting":
             office = self._office(uow, ticket.office_id)
             now = self.clock()
-            ahead = uow.repo.ahead_of(ticket)
+            if ahead is None:
+                ahead = uow.repo.ahead_of(ticket)
             if stats is None:
                 stats = queue_stats(uow.repo, self.catalog, [service], office.service_day(now), now)
             eta = stats[service.id].eta(ahead)

@@ -39,6 +39,14 @@ def queue_stats(repo: Repository, catalog, services: list[Service], day: date,
         counters_open=open_counts.get(s.id, 0)) for s in services}
 
 
+def one_queue_stats(repo: Repository, catalog, service: Service, waiting: int,
+                    now: datetime) -> dict[int, QueueStats]:
+    """`queue_stats` of one service whose waiting count the caller has already counted."""
+    return {service.id: QueueStats(
+        waiting=waiting, service_minutes=catalog.service_minutes(repo, service, now),
+        counters_open=catalog.open_counter_counts(repo, [service.id]).get(service.id, 0))}
+
+
 def service_view(service: Service, stats: QueueStats, office: Office, now: datetime) -> dict:
     return {
         "id": service.id, "code": service.code,
