@@ -111,6 +111,12 @@ class Repository:
                                     tickets.c.status.in_(AT_COUNTER))
             .order_by(tickets.c.called_at.desc()).limit(1)).first()
 
+    def held_at_counter(self, counter_id: int) -> list[Ticket]:
+        return list(self.session.scalars(
+            sa.select(Ticket).where(tickets.c.counter_id == counter_id,
+                                    tickets.c.status == TicketStatus.HELD)
+            .order_by(tickets.c.id)))
+
     def queue_head(self, service_id: int, day: date) -> Ticket | None:
         """The waiting ticket of the service that is next in its own queue.
 

@@ -23,6 +23,7 @@ class TicketStatus(str, enum.Enum):
     WAITING = "waiting"
     CALLED = "called"
     SERVING = "serving"
+    HELD = "held"  # set aside at its counter (the citizen went to fetch a document); not queued
     FINISHED = "finished"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
@@ -79,6 +80,8 @@ class EventKind(str, enum.Enum):
     NO_SHOW = "no_show"
     REQUEUED = "requeued"
     TRANSFERRED = "transferred"
+    HELD = "held"
+    RESUMED = "resumed"
     CANCELLED = "cancelled"
 
 
@@ -279,6 +282,20 @@ class Ticket:
         self.recall_count += 1
         self._record(EventKind.RECALLED, now, actor, data={"recall_count": self.recall_count})
 
+    def hold(self, now: datetime, actor: Actor) -> None:
+        """Set the ticket aside at its counter; the clerk serves others and calls it back later."""
+        self._require({TicketStatus.CALLED, TicketStatus.SERVING}, "held")
+        self.status = TicketStatus.HELD
+        self._record(EventKind.HELD, now, actor)
+
+    def resume(self, counter_id: int, now: datetime, actor: Actor) -> None:
+        """Call a held ticket back, to the counter that held it."""
+        self._require({TicketStatus.HELD}, "called back")
+        if counter_id != self.counter_id:
+            raise InvalidTransition(f"Ticket {self.label} is held at another counter.")
+        self.status = TicketStatus.CALLED
+        self._record(EventKind.RESUMED, now, actor)
+
     def start(self, now: datetime, actor: Actor) -> None:
         """The citizen has arrived at the counter: service time runs from here."""
         self._require({TicketStatus.CALLED}, "started")
@@ -288,7 +305,7 @@ class Ticket:
 
     def finish(self, now: datetime, actor: Actor, how: str = "finished") -> None:
         """Service done. `how` is `finished`, or `next` when the clerk pressed Next instead."""
-        self._require({TicketStatus.CALLED, TicketStatus.SERVING}, "finished")
+        self._require({TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.HELD}, "finished")
         began = self.started_at or self.called_at
         self.status = TicketStatus.FINISHED
         self.finished_at = now
@@ -320,8 +337,8 @@ class Ticket:
     def transfer(self, to_service: Service, now: datetime, actor: Actor,
                  policy: CallingPolicy) -> None:
         """Join another service's queue. Issue time and number stay, so end-to-end wait holds."""
-        self._require({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING},
-                      "transferred")
+        self._require({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING,
+                       TicketStatus.HELD}, "transferred")
         if to_service.id == self.service_id:
             raise InvalidTransition(f"Ticket {self.label} is already in that service's queue.")
         from_service_id, counter_id = self.service_id, self.counter_id
@@ -335,7 +352,7 @@ class Ticket:
 
     def cancel(self, now: datetime, actor: Actor) -> None:
         """The citizen or staff withdraws the ticket."""
-        self._require({TicketStatus.WAITING, TicketStatus.CALLED}, "cancelled")
+        self._require({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.HELD}, "cancelled")
         counter_id = self.counter_id
         self.status = TicketStatus.CANCELLED
         self.finished_at = now

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFound, QueueEmpty,
                              ServiceClosed)
 from ..domain.model import (Actor, Channel, Counter, Office, Priority, Service, Ticket,
-                            format_ticket_number)
+                            TicketStatus, format_ticket_number)
 from ..domain.policy import CallingPolicy
 from .catalog import Catalog
 from .printing import queue_print_job
@@ -159,6 +159,10 @@ class Queue:
             if current is not None and current.id != ticket.id:
                 current.finish(now, actor, how="next")
                 self._after_ticket_change(uow, current)
+            if ticket.status == TicketStatus.HELD:  # back from fetching a document
+                ticket.resume(counter.id, now, actor)
+                self._announce(uow, ticket, counter, now, recall=False)
+                return self._finish_change(uow, ticket)
             reason = "chosen" if uow.repo.waiting_before(ticket) else None
             return self._call(uow, office, counter, ticket, now, actor, reason)
         return self._write(run)
@@ -172,6 +176,9 @@ class Queue:
             self._announce(uow, ticket, counter, now, recall=True)
             return self._finish_change(uow, ticket)
         return self._write(run)
+
+    def hold(self, ticket_id: int, actor: Actor) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.hold(now, actor))
 
     def start(self, ticket_id: int, actor: Actor) -> dict:
         return self._simple(ticket_id, lambda t, now: t.start(now, actor))
@@ -419,9 +426,11 @@ class Queue:
             ticket = self._ticket_view(uow, current)
             if public:
                 ticket = public_ticket(ticket)
+        held = [{"id": t.id, "number": t.label, "service_id": t.service_id}
+                for t in uow.repo.held_at_counter(counter.id)]
         return {**counter_brief(counter), "is_open": counter.is_open,
                 "service_ids": [link.service_id for link in counter.service_links],
-                "current": ticket}
+                "current": ticket, "held": held}
 
     def _set_counter_services(self, uow: UnitOfWork, counter: Counter,
                               service_ids: list[int]) -> None:

@@ -79,7 +79,8 @@ def ticket_view(ticket: Ticket, service: Service, counter: Counter | None, ahead
         "eta_minutes": eta_minutes if waiting else (0 if not ticket.status.is_final else None),
         "issued_at": iso(ticket.issued_at), "called_at": iso(ticket.called_at),
         "started_at": iso(ticket.started_at), "finished_at": iso(ticket.finished_at),
-        "counter": counter_brief(counter) if ticket.status.at_counter else None,
+        "counter": counter_brief(counter)
+        if ticket.status.at_counter or ticket.status == TicketStatus.HELD else None,
         "recall_count": ticket.recall_count, "transfer_count": ticket.transfer_count,
         "note": ticket.note,
         "status_url": f"{public_url.rstrip('/')}/t/{ticket.token}",

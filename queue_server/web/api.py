@@ -101,6 +101,13 @@ def recall(ticket_id: int):
     return flask.jsonify(queue().recall(ticket_id, actor()))
 
 
+@api.post("/tickets/<int:ticket_id>/hold")
+@require(COUNTER_ROLES)
+def hold(ticket_id: int):
+    """Set the ticket aside at its counter; call it back with POST /counters/<id>/call."""
+    return flask.jsonify(queue().hold(ticket_id, actor()))
+
+
 @api.post("/tickets/<int:ticket_id>/start")
 @require(COUNTER_ROLES)
 def start(ticket_id: int):

@@ -265,3 +265,28 @@ def test_screens_at_their_real_sizes(tmp_path, server_factory, pages):
     assert size["width"] <= 1920 and size["height"] <= 1080, size     # a TV does not scroll
     assert fits(console)["width"] <= 1366
     assert pages.errors == []
+
+
+def test_clerk_holds_a_ticket_serves_the_next_and_calls_the_held_one_back(
+        tmp_path, server_factory, pages):
+    server, _ = start_demo(server_factory, tmp_path)
+    issue(server, 1)
+    issue(server, 1)
+    console = open_console(pages, server.url)
+    console.keyboard.press("n")
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A001'")
+    console.wait_for_function("!document.querySelector('[data-action=hold]').disabled")
+    console.keyboard.press("h")  # the citizen went to copy a document
+    console.wait_for_selector("#held-list li")
+    assert "A001" in console.text_content("#held-list")
+    console.wait_for_function("!document.querySelector('[data-action=next]').disabled")
+    console.click("[data-action=next]")
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A002'")
+    console.click("#held-list li button")
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A001'")
+    console.wait_for_function("document.querySelector('#held-wrap').hidden")
+    token = token_for("staff1", server.db_url, tmp_path)
+    status = requests.get(f"{server.url}/api/v1/counters/1",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
+    assert status["current"]["number"] == "A001" and status["held"] == []
+    assert pages.errors == []

@@ -216,3 +216,20 @@ def test_the_managers_day_summary_counts_waits_and_services(api, clock):
     assert api.get("/summary?day=2026-11-22", as_="manager").json["issued"] == 0
     assert api.get("/summary?day=yesterday", as_="manager").status_code == 400
     assert a["number"] == "A001"
+
+
+def test_hold_sets_a_ticket_aside_and_calls_it_back_later(api, app, clock):
+    a, b = api.issue(1), api.issue(1)
+    api.call_next(1)
+    held = api.post(f"/tickets/{a['id']}/hold", as_="staff1").json
+    assert held["status"] == "held" and held["counter"]["id"] == 1
+    counter = api.get("/counters/1", as_="staff1").json
+    assert counter["current"] is None and [h["number"] for h in counter["held"]] == ["A001"]
+    assert api.call_next(1).json["id"] == b["id"]  # the clerk serves the next citizen meanwhile
+    assert api.post("/counters/2/call", {"ticket_id": a["id"]}, as_="staff1").status_code == 409
+    back = api.post("/counters/1/call", {"ticket_id": a["id"]}, as_="staff1").json
+    assert back["status"] == "called" and back["counter"]["id"] == 1
+    assert api.get(f"/tickets/{b['token']}").json["status"] == "finished"  # Next-style finish
+    kinds = [e["kind"].value for e in events(app, a["id"])]
+    assert kinds == ["issued", "called", "held", "resumed"]
+    assert api.post(f"/tickets/{b['id']}/hold", as_="staff1").status_code == 409  # finished
