@@ -294,6 +294,23 @@ class Queue:
                 day, uow.repo.services(office.id), uow.repo.counters(office.id),
                 uow.repo.tickets_of_day(office.id, day), uow.repo.events_of_day(office.id, day))}
 
+    def counter_waiting(self, counter_id: int, limit: int = 200) -> dict:
+        """For the clerk: who waits for this counter's services, in the order each service's
+        queue would call them, and the counter's own figures of the day."""
+        with self.read_uow() as uow:
+            counter = uow.repo.counter(counter_id)
+            if counter is None:
+                raise NotFound(f"There is no counter {counter_id}.")
+            office = self._office(uow, counter.office_id)
+            day = office.service_day(self.clock())
+            waiting = [{"id": t.id, "number": t.label, "service_id": t.service_id,
+                        "priority": t.priority.value, "channel": t.channel.value,
+                        "issued_at": iso(t.issued_at), "queued_at": iso(t.queued_at),
+                        "note": t.note}
+                       for t in uow.repo.waiting_tickets(list(counter.service_ranks()), day, limit)]
+            summary = day_summary(day, [], [counter], [], uow.repo.events_of_day(office.id, day))
+            return {"counter_id": counter.id, "waiting": waiting, "today": summary["counters"][0]}
+
     def preview_ticket(self, service_id: int) -> tuple[dict, dict]:
         """(ticket body, office) of the ticket the service would issue now, issuing nothing:
         what `gecc-queue printer render` draws."""

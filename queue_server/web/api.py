@@ -72,6 +72,13 @@ def counter(counter_id: int):
     return flask.jsonify(queue().counter(counter_id))
 
 
+@api.get("/counters/<int:counter_id>/waiting")
+@require(STAFF_ROLES)
+def counter_waiting(counter_id: int):
+    """The clerk's waiting list (queue order per service) and the counter's figures today."""
+    return flask.jsonify(queue().counter_waiting(counter_id))
+
+
 @api.post("/counters/<int:counter_id>/settings")
 @require(COUNTER_ROLES)
 def counter_settings(counter_id: int):

@@ -15,6 +15,8 @@ OPERATIONS = [
     ("get", "/tickets/{token}", "A ticket's status for its holder: ahead, eta, counter", None, None),
     ("get", "/counters", "Counters with their services and current ticket", "staff", None),
     ("get", "/counters/{counter_id}", "One counter", "staff", None),
+    ("get", "/counters/{counter_id}/waiting",
+     "Waiting tickets of the counter's services, and the counter's figures today", "staff", None),
     ("post", "/counters/{counter_id}/settings", "Open or close; set the services served, in order",
      "staff", schemas.CounterSettings),
     ("post", "/counters/{counter_id}/call-next",

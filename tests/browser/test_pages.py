@@ -290,3 +290,23 @@ def test_clerk_holds_a_ticket_serves_the_next_and_calls_the_held_one_back(
                           headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
     assert status["current"]["number"] == "A001" and status["held"] == []
     assert pages.errors == []
+
+
+def test_clerk_sees_the_waiting_list_and_calls_a_particular_number(tmp_path, server_factory, pages):
+    server, _ = start_demo(server_factory, tmp_path)
+    for _ in range(3):
+        issue(server, 1)
+    console = open_console(pages, server.url)
+    console.wait_for_function("document.querySelectorAll('#waiting-body tr').length === 3")
+    assert [n.strip() for n in console.locator("#waiting-body strong").all_text_contents()] == [
+        "A001", "A002", "A003"]
+    console.fill("#call-number", "a003")  # typed in lower case, and no shortcut fires
+    console.press("#call-number", "Enter")
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A003'")
+    console.wait_for_function("document.querySelectorAll('#waiting-body tr').length === 2")
+    console.fill("#call-number", "A999")
+    console.press("#call-number", "Enter")
+    console.wait_for_function("!document.querySelector('#error').hidden")
+    assert "A999" in console.text_content("#error")
+    assert console.text_content("#cur-number") == "A003"
+    assert pages.errors == []

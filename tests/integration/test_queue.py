@@ -233,3 +233,20 @@ def test_hold_sets_a_ticket_aside_and_calls_it_back_later(api, app, clock):
     kinds = [e["kind"].value for e in events(app, a["id"])]
     assert kinds == ["issued", "called", "held", "resumed"]
     assert api.post(f"/tickets/{b['id']}/hold", as_="staff1").status_code == 409  # finished
+
+
+def test_the_clerks_waiting_list_and_own_figures(api, clock):
+    a = api.issue(1)
+    clock.advance(minutes=1)
+    b = api.issue(2, priority="pregnant")
+    api.issue(4)  # not served at counter 2
+    listing = api.get("/counters/2/waiting", as_="staff1").json
+    assert [t["number"] for t in listing["waiting"]] == ["B001", "A001"]  # head start first
+    assert listing["waiting"][0]["priority"] == "pregnant"
+    api.post("/counters/2/call", {"ticket_id": a["id"]}, as_="staff1")
+    clock.advance(minutes=6)
+    api.post(f"/tickets/{a['id']}/finish", as_="staff1")
+    listing = api.get("/counters/2/waiting", as_="staff1").json
+    assert [t["id"] for t in listing["waiting"]] == [b["id"]]
+    assert listing["today"]["finished"] == 1 and listing["today"]["service_minutes"]["mean"] == 6.0
+    assert api.get("/counters/2/waiting").status_code == 401
