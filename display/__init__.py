@@ -14,3 +14,19 @@ def lobby():
 @display.get("/display/counter/<int:counter_id>")
 def counter_screen(counter_id: int):
     return flask.render_template("display/counter.html", counter_id=counter_id)
+
+
+@display.get("/display/speech/<number>/<counter>.wav")
+def spoken_call(number: str, counter: str):
+    """A call spoken by the server, for a lobby browser with no Thai voice of its own."""
+    from .speech import SpeechUnavailable, call_wav
+
+    try:
+        audio = call_wav(number.upper()[:8], counter[:3])
+    except ValueError as exc:
+        return {"error": {"code": "invalid_input", "message": str(exc)}}, 400
+    except SpeechUnavailable as exc:
+        return {"error": {"code": "speech_unavailable", "message": str(exc)}}, 404
+    response = flask.Response(audio, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

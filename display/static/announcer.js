@@ -4,7 +4,9 @@
  * Announcements are queued and played one after another, never overlapping.
  *   window.announcements        every text queued so far, oldest first (for tests; the
  *                               last 200 are kept)
- *   GECC.announcer.pending      texts not yet played
+ *   GECC.announcer.pending      calls not yet played ({text, call})
+ *   Speech: the browser's Thai voice when it has one, otherwise the server's recording
+ *   (espeak-ng, /display/speech/<number>/<counter>.wav), so calls are heard with no internet.
  *   GECC.announcer.enable()     call from a user gesture: browsers block audio before one
  */
 (function () {
@@ -59,8 +61,41 @@
     return wait(1350);
   }
 
-  /** Speak in Thai; resolves when done, on error, or after a time limit (some browsers
-   *  never fire `end` without a voice). */
+  /** The server's recording of the call (espeak-ng), for a browser with no Thai voice. */
+  function speakFromServer(call) {
+    var url = "/display/speech/" + encodeURIComponent(call.number) + "/" +
+      encodeURIComponent(String(call.counter_number)) + ".wav";
+    api.lastSource = "server";
+    api.serverUrls.push(url);
+    return new Promise(function (resolve) {
+      var finished = false;
+      function done() { if (!finished) { finished = true; clearTimeout(limit); resolve(); } }
+      var limit = setTimeout(done, 12000);
+      try {
+        var player = new Audio(url);
+        player.onended = done;
+        player.onerror = done;
+        var started = player.play();
+        if (started && started.catch) started.catch(done);
+      } catch (e) {
+        done();
+      }
+    });
+  }
+
+  /** Speak in Thai: the browser's Thai voice if it has one, else the server's recording.
+   *  Resolves when done, on error, or after a time limit. */
+  function say(item) {
+    if (!thaiVoice && item.call && item.call.counter_number !== undefined &&
+        item.call.counter_number !== null) {
+      return speakFromServer(item.call);
+    }
+    api.lastSource = "browser";
+    return speak(item.text);
+  }
+
+  /** Speak with the browser's speech synthesis; resolves when done, on error, or after a
+   *  time limit (some browsers never fire `end` without a voice). */
   function speak(text) {
     if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return wait(300);
     return new Promise(function (resolve) {
@@ -89,9 +124,9 @@
   function pump() {
     if (playing || !pending.length) return;
     playing = true;
-    var text = pending.shift();
-    api.current = text;
-    chime().then(function () { return speak(text); }).then(function () { return wait(700); })
+    var item = pending.shift();
+    api.current = item.text;
+    chime().then(function () { return say(item); }).then(function () { return wait(700); })
       .catch(function () { /* keep going */ })
       .then(function () {
         playing = false;
@@ -110,6 +145,8 @@
   var api = {
     pending: pending,
     current: null,
+    lastSource: null,   // "browser" or "server": how the last call was spoken
+    serverUrls: [],     // recordings asked of the server (for tests)
     textFor: textFor,
     get soundEnabled() { return !!(audio && audio.state === "running"); },
     /** Unlock audio; call from a click or key press. Resolves to true when sound works. */
@@ -127,7 +164,7 @@
       var text = textFor(call);
       announcements.push(text);
       if (announcements.length > KEEP) announcements.splice(0, announcements.length - KEEP);
-      pending.push(text);
+      pending.push({ text: text, call: call });
       pump();
       return text;
     }

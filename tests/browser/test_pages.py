@@ -195,6 +195,16 @@ def test_clerk_calls_next_and_the_lobby_display_shows_and_announces_it_within_a_
     assert display.locator("#recent-body tr.latest td.ticket-number").text_content() == "A001"
     announcements = display.evaluate("window.announcements")
     assert announcements == [CALL_TEXT]
+    # Spoken by the browser's Thai voice, or, with none (headless Chromium here), by the
+    # server's recording: after the chime the display asks for it, and the server has it.
+    has_thai_voice = display.evaluate(
+        "speechSynthesis.getVoices().some(v => /^th/i.test(v.lang))")
+    if not has_thai_voice:
+        display.wait_for_function("GECC.announcer.serverUrls.length === 1", timeout=5_000)
+        url = display.evaluate("GECC.announcer.serverUrls[0]")
+        assert url == "/display/speech/A001/1.wav"
+        spoken = requests.get(f"{server.url}{url}", timeout=10)
+        assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"
     assert console.text_content("#cur-number") == "A001"
     # The service's waiting count went down on the TV, too.
     display.wait_for_function(
