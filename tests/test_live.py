@@ -127,3 +127,17 @@ def test_display_hears_when_a_counter_finishes(app, api, display):
     api.post(f"/tickets/{t['id']}/finish", as_="staff1")
     updates = received(display, "counter_updated")
     assert updates[-1]["id"] == 1 and updates[-1]["current"] is None
+
+
+def test_the_manager_changes_the_lobby_notice_and_displays_show_it_at_once(app, api, display):
+    display.get_received()
+    answer = api.post("/office/notice", {"text": "  งดให้บริการบัตรประชาชนช่วง 12:00-13:00  "},
+                      as_="manager")
+    assert answer.status_code == 200 and answer.json["notice"] == "งดให้บริการบัตรประชาชนช่วง 12:00-13:00"
+    assert received(display, "notice_changed") == [{"text": "งดให้บริการบัตรประชาชนช่วง 12:00-13:00"}]
+    assert api.get("/office").json["notice"].startswith("งดให้บริการ")
+    late = socketio.test_client(app)
+    late.emit("join", {"room": "display"}, callback=True)
+    assert received(late, "snapshot")[0]["office"]["notice"].startswith("งดให้บริการ")
+    assert api.post("/office/notice", {"text": "x"}, as_="staff1").status_code == 403
+    assert api.post("/office/notice", {"text": "x" * 1001}, as_="manager").status_code == 400

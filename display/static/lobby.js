@@ -10,6 +10,7 @@
   var flashTimer = null;
 
   var params = new URLSearchParams(location.search);
+  // The manager's notice (office settings) wins; then ?notice= in the URL; then this default.
   var NOTICE = params.get("notice") ||
     "โปรดรอเรียกหมายเลขของท่าน หากไม่อยู่เมื่อถูกเรียก คิวอาจถูกเลื่อน · ติดตามสถานะคิวทางมือถือได้ด้วย QR บนบัตรคิว · " +
     "ผู้สูงอายุ ผู้พิการ หญิงตั้งครรภ์ และพระภิกษุสงฆ์ ได้รับบริการก่อน · " +
@@ -99,6 +100,7 @@
   function onSnapshot(data) {
     if (data.room !== "display") return;
     state.office = data.office || state.office;
+    if (data.office) showNotice(data.office.notice);
     state.services = data.services || [];
     // Newest first; a recall repeats a ticket: keep its latest call only.
     var seen = {};
@@ -133,6 +135,18 @@
     GECC.announcer.announce(call);
   }
 
+  /** A counter opened, closed, or changed its ticket. The tile keeps showing the last number
+   *  called there after it is finished, as lobby boards do; a closed counter shows "ปิด". */
+  function onCounterUpdated(view) {
+    state.counters.forEach(function (c) {
+      if (c.id !== view.id) return;
+      c.is_open = view.is_open;
+      c.name = view.name;
+      if (view.current) c.number_shown = view.current.number;
+    });
+    renderCounters();
+  }
+
   function onQueueChanged(q) {
     state.services.forEach(function (s) {
       if (s.id === q.service_id) { s.waiting = q.waiting; s.eta_minutes = q.eta_minutes; }
@@ -153,12 +167,19 @@
 
   // --- start -----------------------------------------------------------------------
 
-  $("#notice-text").textContent = NOTICE;
+  function showNotice(text) {
+    var wanted = text || NOTICE;
+    if ($("#notice-text").textContent !== wanted) $("#notice-text").textContent = wanted;
+  }
+
+  showNotice(null);
   renderAll();
   setInterval(tick, 5000);
   GECC.live({
     rooms: ["display"],
-    on: { snapshot: onSnapshot, ticket_called: onCalled, queue_changed: onQueueChanged }
+    on: { snapshot: onSnapshot, ticket_called: onCalled, queue_changed: onQueueChanged,
+          counter_updated: onCounterUpdated,
+          notice_changed: function (data) { showNotice(data && data.text); } }
   });
   window.lobbyState = state;   // for tests and for a look in the console
 })();

@@ -51,6 +51,7 @@ offices = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="Asia/Bangkok"),
     sa.Column("opening_hours", sa.JSON, nullable=False),
     sa.Column("enforce_hours", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("notice", sa.Text, nullable=False, server_default=""),
 )
 
 services = sa.Table(

@@ -110,8 +110,10 @@ class Office:
     """A service centre. Branches are rows, not forks: everything hangs off an office."""
 
     def __init__(self, name: str, timezone: str = "Asia/Bangkok", name_en: str = "",
-                 opening_hours: list | None = None, enforce_hours: bool = False):
+                 opening_hours: list | None = None, enforce_hours: bool = False,
+                 notice: str = ""):
         self.name = name
+        self.notice = notice  # the lobby display's scrolling notice strip
         self.name_en = name_en
         self.timezone = timezone
         self.opening_hours = opening_hours if opening_hours is not None else OpeningHours.default().to_json()

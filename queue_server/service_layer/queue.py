@@ -259,8 +259,21 @@ class Queue:
             office = self._office(uow, office_id)
             return {"id": office.id, "name": office.name, "name_en": office.name_en,
                     "timezone": office.timezone, "opening_hours": office.opening_hours,
-                    "enforce_hours": office.enforce_hours,
+                    "enforce_hours": office.enforce_hours, "notice": office.notice,
                     "open_now": office.is_open_at(self.clock())}
+
+    def set_notice(self, office_id: int, text: str) -> dict:
+        """The manager changes the lobby's notice strip; displays show it at once."""
+        def run(uow: UnitOfWork) -> dict:
+            office = uow.repo.office(office_id)  # the row itself, not the catalog's copy
+            if office is None:
+                raise NotFound(f"There is no office {office_id}.")
+            office.notice = text
+            uow.notify("notice_changed", {"text": text}, "display")
+            uow.commit()
+            self.catalog.forget_counters()  # the catalog's office copy is stale now
+            return {"notice": text}
+        return self._write(run)
 
     def display_snapshot(self, office_id: int | None = None) -> dict:
         """Everything the lobby display shows, for a display that has just (re)connected."""
@@ -279,7 +292,7 @@ class Queue:
                     calls.append(call_view(ticket, counter, event.kind.value == "recalled",
                                            event.at))
             return {"office": {"name": office.name, "name_en": office.name_en,
-                               "timezone": office.timezone},
+                               "timezone": office.timezone, "notice": office.notice},
                     "services": [service_view(s, stats[s.id], office, now) for s in services],
                     "counters": [self._counter_view(uow, c, public=True)
                                  for c in counters.values()],

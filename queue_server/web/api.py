@@ -30,6 +30,14 @@ def office():
     return flask.jsonify(queue().office())
 
 
+@api.post("/office/notice")
+@require(MANAGER_ROLES)
+def office_notice():
+    """The text of the lobby display's notice strip (empty: the built-in notice)."""
+    body = schemas.parse(schemas.Notice)
+    return flask.jsonify(queue().set_notice(staff_member().office_id, body.text))
+
+
 @api.get("/services")
 def services():
     return flask.jsonify(queue().services())

@@ -9,6 +9,7 @@ from . import schemas
 # (method, path, summary, who may call it, request body model)
 OPERATIONS = [
     ("get", "/office", "The office: name, time zone, opening hours", None, None),
+    ("post", "/office/notice", "Set the lobby display's notice strip", "manager", schemas.Notice),
     ("get", "/services", "Services with waiting count, estimated wait and open state", None, None),
     ("post", "/tickets", "Issue a ticket (kiosk, online; reception channel needs staff)", None,
      schemas.IssueTicket),

@@ -52,6 +52,10 @@ class Reprint(Body):
                                   "printer that printed the ticket first")
 
 
+class Notice(Body):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
 class CounterSettings(Body):
     open: StrictBool | None = None
     service_ids: Annotated[list[Id], Field(max_length=50)] | None = None
