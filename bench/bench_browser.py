@@ -247,6 +247,8 @@ class Phase:
     fanout_ms: list[float] = field(default_factory=list)     # click -> last other client got it
     received: list[int] = field(default_factory=list)        # others that got each call
     cpu_s: float | None = None
+    own_cpu_s: float = 0.0       # this process: the other clients, Playwright's driver
+    load_end: str = ""
     stopped_by_time: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -314,7 +316,7 @@ class Bench:
     def phase(self, others: Others | None, calls: int, deadline: float, server: Server) -> Phase:
         ph = Phase(others.n if others else 0)
         self.top_up()
-        cpu0, t0 = server.cpu_seconds(), now()
+        cpu0, t0, own0 = server.cpu_seconds(), now(), _own_cpu()
         for i in range(calls):
             if now() >= deadline:
                 ph.stopped_by_time = True
@@ -337,10 +339,17 @@ class Bench:
                 print(f"  {i + 1} calls, last {number}: {lobby if lobby is None else round(lobby, 1)} ms",
                       flush=True)
         ph.elapsed = now() - t0
+        ph.own_cpu_s = _own_cpu() - own0
+        ph.load_end = loadavg()
         cpu1 = server.cpu_seconds()
         if cpu0 is not None and cpu1 is not None:
             ph.cpu_s = cpu1 - cpu0
         return ph
+
+
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -382,11 +391,13 @@ def report(facts: dict, command: str, phases: list[Phase], skew: float, connect_
             f1(max(ph.lobby_ms) if ph.lobby_ms else None),
             f1(pct(ph.console_ms, 50)), f1(pct(ph.console_ms, 99)),
             recv, f1(pct(ph.fanout_ms, 50)), f1(pct(ph.fanout_ms, 99)),
-            f"{ph.missing}", cpu, f"{ph.elapsed:.0f}"])
+            f"{ph.missing}", cpu,
+            f"{100 * ph.own_cpu_s / ph.elapsed:.0f}" if ph.elapsed > 0 else "-",
+            ph.load_end.split()[0] if ph.load_end else "-", f"{ph.elapsed:.0f}"])
     out.append(table(["other displays", "calls", "click→lobby p50 ms", "p99 ms", "max ms",
                       "click→console p50 ms", "p99 ms", "others got each call",
                       "click→last other p50 ms", "p99 ms", "missing", "server CPU %",
-                      "phase s"], rows))
+                      "bench CPU %", "load 1-min at end", "phase s"], rows))
     for ph in phases:
         if ph.stopped_by_time:
             out.append(f"note: the {ph.others}-others phase stopped at its time limit after {ph.calls} calls")
@@ -481,12 +492,15 @@ def main(argv: list[str] | None = None) -> int:
                     failures.append("FAIL: no time left for the phase with other display clients")
                 if display.evaluate("document.body.classList.contains('is-offline')"):
                     failures.append("FAIL: the lobby page was offline at the end")
+                if not server.alive():
+                    failures.append("FAIL: the server died during the run")
             finally:
+                browser.close()
+                # The server goes first: a client's disconnect from a live server waits about
+                # 3 s for its goodbye, from a dead one it returns at once.
+                server.stop()
                 if others is not None:
                     others.close()
-                browser.close()
-        if not server.alive():
-            failures.append("FAIL: the server died during the run")
         failures += [f"FAIL: missing calls in the {ph.others}-others phase" for ph in phases if ph.missing]
         failures += [f"FAIL: page error: {e}" for e in errors[:5]]
         facts["loadavg_end"] = loadavg()
