@@ -229,3 +229,12 @@ def test_kiosk_screen_qr_for_when_the_printer_cannot_print(api, app):
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert b"<svg" in svg.data
     assert api.client.get("/t/no-such-ticket/qr.svg").status_code == 404
+
+
+def test_the_print_flag_decides_whether_a_ticket_prints(api, app):
+    api.post("/tickets", {"service_id": 1, "channel": "reception", "print": True}, as_="reception")
+    api.issue(1, channel="kiosk", print=False)  # a kiosk with no printer at all
+    desk = api.post("/tickets", {"service_id": 1, "channel": "reception", "print": True,
+                                 "kiosk_id": "desk-1"}, as_="reception").json
+    assert [(r["kiosk_id"], r["ticket_id"]) for r in job_rows(app)] == [(None, 1), ("desk-1", desk["id"])]
+    assert api.post("/tickets", {"service_id": 1, "print": "yes"}).status_code == 400

@@ -63,7 +63,12 @@ class Queue:
 
     def issue_ticket(self, service_id: int, priority: Priority, channel: Channel, actor: Actor,
                      kiosk_id: str | None = None, note: str | None = None,
-                     office_id: int | None = None) -> dict:
+                     office_id: int | None = None, print_ticket: bool | None = None) -> dict:
+        """A new ticket. It is printed when `print_ticket` says so; by default kiosk tickets
+        and tickets that name a kiosk (printer) are."""
+        if print_ticket is None:
+            print_ticket = channel == Channel.KIOSK or kiosk_id is not None
+
         def run(uow: UnitOfWork) -> dict:
             office = self._office(uow, office_id)
             service = self.catalog.service(uow.repo, service_id)
@@ -82,7 +87,7 @@ class Queue:
             ahead, waiting = uow.repo.place_in_queue(ticket)
             stats = one_queue_stats(uow.repo, self.catalog, service, waiting, now)
             view = self._ticket_view(uow, ticket, service, stats, ahead)
-            if channel == Channel.KIOSK or kiosk_id:
+            if print_ticket:
                 # The job commits with the ticket: no printed ticket without a real one, and
                 # no ticket whose print is forgotten. The kiosk learns its printer's state now,
                 # so it can show the ticket on screen when the printer is in trouble.

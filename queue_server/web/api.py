@@ -57,7 +57,7 @@ def issue_ticket():
     else:
         who = Actor("kiosk", body.kiosk_id) if body.channel == Channel.KIOSK else Actor("citizen")
     ticket = queue().issue_ticket(body.service_id, body.priority, body.channel, who,
-                                  kiosk_id=body.kiosk_id, note=body.note)
+                                  kiosk_id=body.kiosk_id, note=body.note, print_ticket=body.print)
     return flask.jsonify(ticket), 201
 
 

@@ -27,6 +27,9 @@ class IssueTicket(Body):
     channel: Channel = Channel.KIOSK
     kiosk_id: KioskId | None = None
     note: Note | None = Field(default=None, description="Triage note from the reception desk")
+    print: StrictBool | None = Field(
+        default=None, description="Print it (at kiosk_id; none: the server's own printer). "
+                                  "Default: kiosk tickets and tickets that name a kiosk_id")
 
 
 class CallNext(Body):

@@ -320,3 +320,28 @@ def test_clerk_sees_the_waiting_list_and_calls_a_particular_number(tmp_path, ser
     assert "A999" in console.text_content("#error")
     assert console.text_content("#cur-number") == "A003"
     assert pages.errors == []
+
+
+def test_reception_issues_a_ticket_with_a_triage_note_and_can_reprint(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    page = pages.open(f"{server.url}/login?next=/reception", 1366, 768)
+    page.fill("#username", "reception")
+    page.fill("#password", "reception-demo")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_function("document.querySelectorAll('#service option').length > 1")
+    page.select_option("#service", "2")
+    page.check('input[name="priority"][value="elderly"]')
+    page.fill("#note", "นำสำเนาทะเบียนบ้านมาแล้ว")
+    page.click("#issue-button")
+    page.wait_for_function("document.querySelector('#issued-number').textContent === 'B001'")
+    assert "ไม่พร้อม" in page.text_content("#issued-print")  # no print agent reports here
+    page.click("#issued-print button")
+    page.wait_for_function("document.querySelector('#issued-print').textContent.includes('reprint sent')")
+    token = token_for("staff1", db, tmp_path)
+    current = requests.get(f"{server.url}/api/v1/counters/3/waiting",
+                           headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
+    [waiting] = current["waiting"]
+    assert (waiting["number"], waiting["priority"], waiting["channel"], waiting["note"]) == (
+        "B001", "elderly", "reception", "นำสำเนาทะเบียนบ้านมาแล้ว")
+    assert pages.errors == []
