@@ -125,13 +125,45 @@
     return minutes + " " + t("minutes");
   }
 
+  var DAYS = {
+    th: { mon: "จ.", tue: "อ.", wed: "พ.", thu: "พฤ.", fri: "ศ.", sat: "ส.", sun: "อา." },
+    en: { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" }
+  };
+
+  /** The office's hours in a line, e.g. "จ.–ศ. 08:30–19:00 · ส. 09:00–12:00": adjoining
+   *  windows (morning, lunch, afternoon, evening) on the same days are joined. */
+  function hoursText() {
+    var windows = (GECC.office && GECC.office.opening_hours) || [];
+    var byDays = {};
+    var order = [];
+    windows.forEach(function (w) {
+      var key = w.days.join(",");
+      if (!byDays[key]) { byDays[key] = []; order.push(key); }
+      byDays[key].push([w.start, w.end]);
+    });
+    return order.map(function (key) {
+      var spans = byDays[key].sort();
+      var joined = [];
+      spans.forEach(function (span) {
+        var last = joined[joined.length - 1];
+        if (last && last[1] >= span[0]) { if (span[1] > last[1]) last[1] = span[1]; }
+        else joined.push(span.slice());
+      });
+      var days = key.split(",");
+      var names = DAYS[lang] || DAYS.th;
+      var dayText = days.length > 2 ? names[days[0]] + "–" + names[days[days.length - 1]]
+                                     : days.map(function (d) { return names[d]; }).join(" ");
+      return dayText + " " + joined.map(function (j) { return j[0] + "–" + j[1]; }).join(", ");
+    }).join(" · ");
+  }
+
   function renderServices() {
     if (!services.length) return;
     var box = $("#services");
     box.textContent = "";
     services.forEach(function (s) {
       var queueText;
-      if (!s.open) queueText = t("closed");
+      if (!s.open) queueText = t("closed") + (hoursText() ? " · " + hoursText() : "");
       else if (s.eta_minutes === null || s.eta_minutes === undefined) queueText = t("waiting", s.waiting) + " · " + t("noCounterOpen");
       else if (s.waiting === 0 || s.eta_minutes <= 0) queueText = t("noWait");
       else queueText = t("waiting", s.waiting) + " · " + t("about", s.eta_minutes);
