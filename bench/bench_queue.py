@@ -303,6 +303,61 @@ def run_threads(level: int, duration: float, max_per_thread: int, work, setup=No
     return elapsed, states
 
 
+CLIENT_PROCESSES = 4
+
+
+def run_clients(level: int, duration: float, max_per_thread: int, work, setup, child_result,
+                merge) -> float:
+    """`run_threads` with the `level` client threads spread over up to CLIENT_PROCESSES forked
+    processes. In one process, 32 client threads queue for one GIL, and the client rather than
+    the server sets the pace (a kiosk is its own machine). Each child starts from the parent's
+    state as of the fork, runs its share of threads, and sends `child_result()` back; the
+    parent hands each to `merge`. Returns the elapsed wall seconds, from the first child's
+    start to the last one's end (the monotonic clock is system-wide)."""
+    ctx = mp.get_context("fork")
+    procs = max(1, min(CLIENT_PROCESSES, level))
+    shares = [level // procs + (1 if k < level % procs else 0) for k in range(procs)]
+    out = ctx.Queue()
+    gate = ctx.Barrier(procs)
+
+    def child(k: int, share: int) -> None:
+        gate.wait()
+        start = now()
+        run_threads(share, duration, max_per_thread,
+                    lambda st, t, i: work(st, t * procs + k, i), setup)
+        out.put((start, now(), child_result()))
+
+    children = [ctx.Process(target=child, args=(k, share), daemon=True)
+                for k, share in enumerate(shares)]
+    for c in children:
+        c.start()
+    starts, ends = [], []
+    try:
+        for _ in children:
+            start, end, result = out.get(timeout=duration + 120)
+            starts.append(start)
+            ends.append(end)
+            merge(result)
+    finally:
+        for c in children:
+            c.join(timeout=10)
+            if c.is_alive():
+                c.kill()
+    return max(ends) - min(starts)
+
+
+def merge_phase(ph: "Phase", part: dict) -> None:
+    ph.ok += part["ok"]
+    ph.errors += part["errors"]
+    ph.latencies += part["latencies"]
+    ph.error_samples += part["error_samples"]
+
+
+def phase_part(ph: "Phase") -> dict:
+    return {"ok": ph.ok, "errors": ph.errors, "latencies": ph.latencies,
+            "error_samples": ph.error_samples[:5]}
+
+
 # --- the display listener (own process) ------------------------------------------------------
 
 def display_listener(base: str, out: "mp.Queue", stop: "mp.Event") -> None:
@@ -455,8 +510,9 @@ class Bench:
                     ph.errors += 1
                     ph.error_samples.append(why)
 
-        ph.elapsed, _ = run_threads(level, self.args.duration, self.args.max_requests,
-                                    work, lambda t: requests.Session())
+        ph.elapsed = run_clients(level, self.args.duration, self.args.max_requests, work,
+                                 lambda t: requests.Session(), lambda: phase_part(ph),
+                                 lambda part: merge_phase(ph, part))
         return ph
 
     # tickets/s
@@ -483,8 +539,17 @@ class Bench:
                     ph.errors += 1
                     ph.error_samples.append(why)
 
-        ph.elapsed, _ = run_threads(level, self.args.duration, self.args.max_requests,
-                                    work, lambda t: requests.Session())
+        def child_result() -> dict:
+            return {**phase_part(ph), "issued": dict(self.issued)}
+
+        def merge(part: dict) -> None:
+            merge_phase(ph, part)
+            for service_id, numbers in part["issued"].items():
+                self.issued[service_id].extend(numbers[len(before.get(service_id, [])):])
+
+        before = {sid: list(numbers) for sid, numbers in self.issued.items()}
+        ph.elapsed = run_clients(level, self.args.duration, self.args.max_requests, work,
+                                 lambda t: requests.Session(), child_result, merge)
         return ph
 
     def waiting(self) -> dict[int, int]:
@@ -635,8 +700,9 @@ def measured(server: Server, run) -> Phase:
 
 
 def _own_cpu() -> float:
+    """CPU seconds of the bench and of its client processes that have ended (run_clients)."""
     t = os.times()
-    return t.user + t.system
+    return t.user + t.system + t.children_user + t.children_system
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -661,8 +727,9 @@ def report(facts: dict, command: str, db_url: str, levels: list[int], results: d
     out.append(f"- database: {db_url}")
     out.append(f"- command: `{command}`")
     out.append(f"- per phase and level: {args.duration:g} s or {args.max_requests} requests per "
-               "thread, whichever comes first; one server process (Werkzeug threaded, "
-               "simple-websocket), client on the same machine")
+               "thread, whichever comes first; one server process (`gecc-queue demo`, "
+               f"server {os.environ.get('GECC_SERVER', 'gevent')}); the healthz and ticket "
+               f"clients spread over up to {CLIENT_PROCESSES} processes on the same machine")
     out.append("")
     out.append("## Results")
     rows = []

@@ -66,8 +66,10 @@ def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
         app.config.update(test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    # Threading mode with simple-websocket: no monkey patching; Redis joins several processes.
-    socketio.init_app(app, async_mode="threading", message_queue=app.config["REDIS_URL"],
+    # gevent when `gecc-queue serve` runs under it (cli.py), else threads; both use
+    # simple-websocket. Redis joins several processes.
+    async_mode = "gevent" if app.config["SERVER"] == "gevent" else "threading"
+    socketio.init_app(app, async_mode=async_mode, message_queue=app.config["REDIS_URL"],
                       logger=False, engineio_logger=False)
     services = build_services(app.config, FanOutNotifier(SocketIONotifier(socketio)), clock)
     app.extensions["gecc"] = services

@@ -8,6 +8,25 @@ import sys
 import click
 
 
+SERVERS = ("gevent", "werkzeug")
+
+
+def _use_server(name: str) -> None:
+    """Get the process ready for the chosen web server; call it before anything else runs.
+
+    gevent (the default) serves every request and websocket on one OS thread, switching only
+    where one waits for the network. A use case then runs from its first statement to its
+    commit without being preempted, so the SQLite writer never waits on a GIL holder in the
+    middle of its transaction (with threads, that convoy halved the ticket rate:
+    docs/BENCHMARKS.md). The standard library is patched first, before any lock or socket
+    exists. `werkzeug` is Flask's threaded development server, for debugging.
+    """
+    os.environ["GECC_SERVER"] = name
+    if name == "gevent":
+        from gevent import monkey
+        monkey.patch_all()
+
+
 def _app(db: str | None, public_url: str | None = None, redis: str | None = None):
     """Migrate the database to head, then build the app on it (migrate, then start)."""
     if db:
@@ -32,8 +51,11 @@ def _run(app, host: str, port: int) -> None:
     from .live.sockets import socketio
 
     _start_local_print_agent(app)
-    # Werkzeug's threaded server with real websockets (simple-websocket). For several
-    # processes behind a proxy see the README (gunicorn + Redis message queue).
+    if app.config["SERVER"] == "gevent":
+        # gevent's WSGI server (HTTP/1.1 keep-alive) with simple-websocket for Socket.IO.
+        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+        return
+    # Werkzeug's threaded server with real websockets (simple-websocket).
     from werkzeug.serving import WSGIRequestHandler
 
     class KeepAliveHandler(WSGIRequestHandler):
@@ -57,7 +79,10 @@ def _start_local_print_agent(app) -> None:
 
     services = app.extensions["gecc"]
     transport = LocalTransport(services)
-    agent = PrintAgent(EscposDevice.from_url(printer_url),
+    device = EscposDevice.from_url(printer_url)
+    if app.config["SERVER"] == "gevent":
+        device = _OnOwnThread(device)
+    agent = PrintAgent(device,
                        Journal(os.path.join(os.getcwd(), "instance", "print-agent-local.sqlite3")),
                        transport)
     transport.attach(agent)
@@ -67,12 +92,33 @@ def _start_local_print_agent(app) -> None:
     click.echo(f"  printer:           {printer_url} (in-process print agent)")
 
 
+class _OnOwnThread:
+    """A printer whose calls run on one real OS thread. Under gevent, a USB or serial write
+    blocks without yielding, and every request and display would wait while a ticket prints.
+    (A network printer's socket is opened afresh per call, so one thread is all it needs.)"""
+
+    def __init__(self, device):
+        from gevent.threadpool import ThreadPool
+
+        self.device = device
+        self.pool = ThreadPool(1)
+
+    def status(self) -> dict:
+        return self.pool.apply(self.device.status)
+
+    def print_job(self, job: dict) -> None:
+        return self.pool.apply(self.device.print_job, (job,))
+
+
 @click.group()
 def main() -> None:
     """GECC Queue: queue and service-point system for Thai government service counters."""
 
 
 def server_options(f):
+    f = click.option("--server", "server", type=click.Choice(SERVERS),
+                     default=lambda: os.environ.get("GECC_SERVER", "gevent"), show_default="gevent",
+                     help="web server: gevent, or Flask's threaded development server")(f)
     f = click.option("--host", default="127.0.0.1", show_default=True)(f)
     f = click.option("--port", default=5000, show_default=True, type=int)(f)
     f = click.option("--db", default=None, help="Database URL (default: SQLite under ./instance)")(f)
@@ -81,8 +127,9 @@ def server_options(f):
 
 @main.command()
 @server_options
-def demo(host: str, port: int, db: str | None) -> None:
+def demo(host: str, port: int, db: str | None, server: str) -> None:
     """Create or migrate the database, seed a demo office if empty, and serve it."""
+    _use_server(server)
     from .seed import DEMO_USERS, seed_demo_office
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -107,8 +154,9 @@ def demo(host: str, port: int, db: str | None) -> None:
 
 @main.command()
 @server_options
-def serve(host: str, port: int, db: str | None) -> None:
+def serve(host: str, port: int, db: str | None, server: str) -> None:
     """Migrate the database and serve it, without seeding."""
+    _use_server(server)
     app = _app(db, public_url=f"http://{host}:{port}")
     click.echo(f"GECC Queue serving on http://{host}:{port} ({app.config['DATABASE_URL']})")
     sys.stdout.flush()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,78 @@ from .orm import (counter_services, counters, print_jobs, printer_states, ticket
 
 WAITING = TicketStatus.WAITING
 AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+# The statements of the hot paths (issue a ticket, call next, a token's user) are built once,
+# with bound parameters, on first use (after the mappers are set up). Building and hashing a
+# statement anew costs more Python time (~0.15 ms) than SQLite takes to run it
+# (bench/profile_queue.py), and a kiosk or a counter runs the same few all day.
+hot_statement = functools.cache
+
+WAITING_IN_QUEUE = (tickets.c.service_id == bindparam("p_service"), tickets.c.status == WAITING,
+                    tickets.c.service_day == bindparam("p_day", type_=sa.Date))
+
+
+@hot_statement
+def _take_number():
+    return (sa.update(ticket_sequences)
+            .where(ticket_sequences.c.service_id == bindparam("p_service"),
+                   ticket_sequences.c.service_day == bindparam("p_day", type_=sa.Date))
+            .values(last_number=ticket_sequences.c.last_number + 1)
+            .returning(ticket_sequences.c.last_number))
+
+
+@hot_statement
+def _place_in_queue():
+    before = (sa.tuple_(tickets.c.queue_key, tickets.c.id)
+              < sa.tuple_(bindparam("p_key", type_=tickets.c.queue_key.type),
+                          bindparam("p_id", type_=sa.Integer)))
+    return (sa.select(sa.func.count().filter(before), sa.func.count()).select_from(tickets)
+            .where(*WAITING_IN_QUEUE))
+
+
+@hot_statement
+def _waiting_counts():
+    return (sa.select(tickets.c.service_id, sa.func.count())
+            .where(tickets.c.service_id.in_(bindparam("p_services", expanding=True)),
+                   tickets.c.status == WAITING,
+                   tickets.c.service_day == bindparam("p_day", type_=sa.Date))
+            .group_by(tickets.c.service_id))
+
+
+@hot_statement
+def _queue_head():
+    return (sa.select(Ticket).where(*WAITING_IN_QUEUE)
+            .order_by(tickets.c.queue_key, tickets.c.id).limit(1)
+            .with_for_update(skip_locked=True, of=tickets))
+
+
+@hot_statement
+def _waiting_before():
+    return sa.select(sa.exists().where(
+        *WAITING_IN_QUEUE,
+        tickets.c.queued_at < bindparam("p_queued_at", type_=tickets.c.queued_at.type),
+        tickets.c.id != bindparam("p_id", type_=sa.Integer)))
+
+
+@hot_statement
+def _ticket_at_counter():
+    return (sa.select(Ticket).where(tickets.c.counter_id == bindparam("p_counter"),
+                                    tickets.c.status.in_(AT_COUNTER))
+            .order_by(tickets.c.called_at.desc()).limit(1))
+
+
+@hot_statement
+def _held_at_counter():
+    return (sa.select(Ticket).where(tickets.c.counter_id == bindparam("p_counter"),
+                                    tickets.c.status == TicketStatus.HELD)
+            .order_by(tickets.c.id))
+
+
+@hot_statement
+def _user_by_token_hash():
+    return (sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("p_hash")))
 
 
 class Repository:
@@ -55,9 +129,7 @@ class Repository:
         return self.session.scalars(sa.select(User).where(User.username == username)).first()
 
     def user_by_token_hash(self, token_hash: str) -> User | None:
-        return self.session.scalars(
-            sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == token_hash)).first()
+        return self.session.scalars(_user_by_token_hash(), {"p_hash": token_hash}).first()
 
     def add(self, obj) -> None:
         self.session.add(obj)
@@ -72,11 +144,7 @@ class Repository:
         """
         for _ in range(3):
             taken = self.session.execute(
-                sa.update(ticket_sequences)
-                .where(ticket_sequences.c.service_id == service_id,
-                       ticket_sequences.c.service_day == day)
-                .values(last_number=ticket_sequences.c.last_number + 1)
-                .returning(ticket_sequences.c.last_number)).scalar()
+                _take_number(), {"p_service": service_id, "p_day": day}).scalar()
             if taken is not None:
                 return taken
             try:
@@ -106,16 +174,10 @@ class Repository:
 
     def ticket_at_counter(self, counter_id: int) -> Ticket | None:
         """The ticket the counter has called or is serving, if any."""
-        return self.session.scalars(
-            sa.select(Ticket).where(tickets.c.counter_id == counter_id,
-                                    tickets.c.status.in_(AT_COUNTER))
-            .order_by(tickets.c.called_at.desc()).limit(1)).first()
+        return self.session.scalars(_ticket_at_counter(), {"p_counter": counter_id}).first()
 
     def held_at_counter(self, counter_id: int) -> list[Ticket]:
-        return list(self.session.scalars(
-            sa.select(Ticket).where(tickets.c.counter_id == counter_id,
-                                    tickets.c.status == TicketStatus.HELD)
-            .order_by(tickets.c.id)))
+        return list(self.session.scalars(_held_at_counter(), {"p_counter": counter_id}))
 
     def queue_head(self, service_id: int, day: date) -> Ticket | None:
         """The waiting ticket of the service that is next in its own queue.
@@ -124,48 +186,28 @@ class Repository:
         skipped (SKIP LOCKED), so concurrent counters take different tickets instead of
         racing for one. SQLite renders no lock: its writers run one at a time anyway.
         """
-        return self.session.scalars(
-            sa.select(Ticket).where(tickets.c.service_id == service_id,
-                                    tickets.c.status == WAITING,
-                                    tickets.c.service_day == day)
-            .order_by(tickets.c.queue_key, tickets.c.id).limit(1)
-            .with_for_update(skip_locked=True, of=tickets)).first()
+        return self.session.scalars(_queue_head(), {"p_service": service_id, "p_day": day}).first()
 
     def waiting_before(self, ticket: Ticket) -> bool:
         """Whether someone of the same queue has been waiting longer than `ticket`."""
-        return self.session.execute(
-            sa.select(sa.exists().where(tickets.c.service_id == ticket.service_id,
-                                        tickets.c.status == WAITING,
-                                        tickets.c.service_day == ticket.service_day,
-                                        tickets.c.queued_at < ticket.queued_at,
-                                        tickets.c.id != ticket.id))).scalar()
+        return self.session.execute(_waiting_before(), {
+            "p_service": ticket.service_id, "p_day": ticket.service_day,
+            "p_queued_at": ticket.queued_at, "p_id": ticket.id}).scalar()
 
     def ahead_of(self, ticket: Ticket) -> int:
         """How many waiting tickets of its queue come before `ticket`."""
-        return self.session.execute(
-            sa.select(sa.func.count()).select_from(tickets).where(
-                tickets.c.service_id == ticket.service_id,
-                tickets.c.status == WAITING,
-                tickets.c.service_day == ticket.service_day,
-                sa.tuple_(tickets.c.queue_key, tickets.c.id) < sa.tuple_(ticket.queue_key,
-                                                                         ticket.id))).scalar()
+        return self.place_in_queue(ticket)[0]
 
     def place_in_queue(self, ticket: Ticket) -> tuple[int, int]:
         """(how many come before `ticket`, how many wait in its queue), in one query."""
-        before = sa.tuple_(tickets.c.queue_key, tickets.c.id) < sa.tuple_(ticket.queue_key, ticket.id)
-        ahead, waiting = self.session.execute(
-            sa.select(sa.func.count().filter(before), sa.func.count()).select_from(tickets).where(
-                tickets.c.service_id == ticket.service_id,
-                tickets.c.status == WAITING,
-                tickets.c.service_day == ticket.service_day)).one()
+        ahead, waiting = self.session.execute(_place_in_queue(), {
+            "p_service": ticket.service_id, "p_day": ticket.service_day,
+            "p_key": ticket.queue_key, "p_id": ticket.id}).one()
         return ahead, waiting
 
     def waiting_counts(self, service_ids: list[int], day: date) -> dict[int, int]:
-        rows = self.session.execute(
-            sa.select(tickets.c.service_id, sa.func.count())
-            .where(tickets.c.service_id.in_(service_ids), tickets.c.status == WAITING,
-                   tickets.c.service_day == day)
-            .group_by(tickets.c.service_id))
+        rows = self.session.execute(_waiting_counts(), {"p_services": list(service_ids),
+                                                         "p_day": day})
         return {service_id: count for service_id, count in rows}
 
     def waiting_tickets(self, service_ids: list[int], day: date, limit: int = 200) -> list[Ticket]:

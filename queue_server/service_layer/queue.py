@@ -443,7 +443,7 @@ class Queue:
                      stats: dict | None = None, ahead: int | None = None) -> dict:
         service = service or self.catalog.service(uow.repo, ticket.service_id)
         counter = uow.repo.counter(ticket.counter_id) if ticket.counter_id else None
-        ahead = eta = None
+        eta = None
         if ticket.status.value == "waiting":
             office = self._office(uow, ticket.office_id)
             now = self.clock()
