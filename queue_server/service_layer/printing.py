@@ -40,8 +40,7 @@ def queue_print_job(uow: UnitOfWork, ticket: Ticket, office: Office, ticket_view
     job = PrintJob(office.id, ticket.id, kiosk_id,
                    {"ticket": ticket_view, "office": office_brief(office)}, now, reason)
     job.offered(now)  # before the insert: one INSERT, no UPDATE after it
-    uow.repo.add(job)
-    uow.session.flush()
+    uow.repo.add_new_print_job(job)
     uow.notify("print_job", job_message(job), printer_room(kiosk_id))
     return job
 
