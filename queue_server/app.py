@@ -15,7 +15,9 @@ from .config import settings_from_env
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .live.sockets import socketio
+from .domain.booking import CheckInPolicy
 from .service_layer.accounts import Accounts
+from .service_layer.bookings import Bookings
 from .service_layer.printing import Printing
 from .service_layer.queue import Queue, QueueSettings, utc_now
 from .service_layer.unit_of_work import UnitOfWork
@@ -32,6 +34,7 @@ class Services:
     accounts: Accounts
     printing: Printing
     notifier: Notifier
+    bookings: Bookings
 
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
@@ -54,8 +57,11 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
         return UnitOfWork(reader, notifier)
 
     queue = Queue(write_uow, read_uow, clock=clock, policy=policy, settings=settings)
+    check_in = CheckInPolicy(early_minutes=config["BOOKING_CHECKIN_EARLY_MINUTES"],
+                             grace_minutes=config["BOOKING_CHECKIN_GRACE_MINUTES"])
     return Services(engine, queue, Accounts(write_uow, clock, read_uow),
-                    Printing(write_uow, clock, queue.ticket_view_in, queue.catalog), notifier)
+                    Printing(write_uow, clock, queue.ticket_view_in, queue.catalog), notifier,
+                    Bookings(queue, check_in))
 
 
 def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:

@@ -130,7 +130,7 @@ def server_options(f):
 def demo(host: str, port: int, db: str | None, server: str) -> None:
     """Create or migrate the database, seed a demo office if empty, and serve it."""
     _use_server(server)
-    from .seed import DEMO_USERS, seed_demo_office
+    from .seed import DEMO_USERS, seed_demo_bookings, seed_demo_office
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
@@ -148,6 +148,10 @@ def demo(host: str, port: int, db: str | None, server: str) -> None:
     click.echo("  log-ins:")
     for username, password, role, _ in DEMO_USERS:
         click.echo(f"    {username:<10} {password:<16} ({role.value})")
+    click.echo("  bookings today (kiosk: มีนัดหมาย / I have a booking, then type the code):")
+    for booking in seed_demo_bookings(app.extensions["gecc"]):
+        click.echo(f"    {booking['code']}  {booking['slot_local']}  {booking['service_code']}"
+                   f"  {booking['status']:<10} {booking['name'] or ''}")
     sys.stdout.flush()
     _run(app, host, port)
 

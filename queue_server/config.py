@@ -28,6 +28,8 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "APPOINTMENT_HEAD_START_MINUTES": float(env.get("GECC_APPOINTMENT_HEAD_START_MINUTES", "30")),
         "TRANSFER_HEAD_START_MINUTES": float(env.get("GECC_TRANSFER_HEAD_START_MINUTES", "30")),
         "PREFERENCE_STEP_MINUTES": float(env.get("GECC_PREFERENCE_STEP_MINUTES", "10")),
+        "BOOKING_CHECKIN_EARLY_MINUTES": float(env.get("GECC_BOOKING_CHECKIN_EARLY_MINUTES", "60")),
+        "BOOKING_CHECKIN_GRACE_MINUTES": float(env.get("GECC_BOOKING_CHECKIN_GRACE_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

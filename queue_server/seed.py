@@ -61,3 +61,38 @@ def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
                               hash_password(password)))
         uow.commit()
     return True
+
+
+# (minutes from now, service code, citizen's name): the first can be checked in at once, the
+# second soon, the third is too early for now (the kiosk says from when).
+DEMO_BOOKINGS = [
+    (10, "A", "สมชาย ใจดี"),
+    (40, "B", "สมศรี มีสุข"),
+    (180, "E", None),
+]
+
+
+def seed_demo_bookings(services) -> list[dict]:
+    """Today's bookings of the demo office, making a few around now when it has none today."""
+    from datetime import timedelta
+
+    from .domain.errors import DomainError
+    from .domain.model import Actor
+
+    bookings = services.bookings
+    today = bookings.day()["bookings"]
+    if today:
+        return today
+    codes = {s["code"]: s["id"] for s in services.queue.services()}
+    now = bookings.clock()
+    start = now.replace(second=0, microsecond=0) + timedelta(minutes=5 - now.minute % 5)
+    made = []
+    for minutes, code, name in DEMO_BOOKINGS:
+        if code not in codes:
+            continue
+        try:
+            made.append(bookings.create(codes[code], start + timedelta(minutes=minutes),
+                                        Actor.system(), name=name))
+        except DomainError:
+            continue  # e.g. the office enforces its hours and that slot is outside them
+    return made

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import model, printing
+from ..domain import booking, model, printing
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -193,6 +193,43 @@ printer_states = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# Bookings (domain/booking.py): made ahead, checked in at the kiosk on the day.
+bookings = sa.Table(
+    "bookings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("code", sa.String(12), nullable=False),
+    sa.Column("name", sa.String(200)),
+    sa.Column("slot_at", UTCDateTime, nullable=False),
+    sa.Column("status", _enum(booking.BookingStatus), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("checked_in_at", UTCDateTime),
+    sa.Column("cancelled_at", UTCDateTime),
+    # The ticket it became; unique, so one booking never holds two tickets, whatever races.
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), unique=True),
+    # Optimistic lock, as on tickets: two check-ins at once cannot both win.
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("office_id", "code"),
+    sa.Index("ix_bookings_office_slot", "office_id", "slot_at"),
+)
+
+# Append-only like ticket_events (the database refuses UPDATE and DELETE: migration 0005).
+booking_events = sa.Table(
+    "booking_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("booking_id", sa.ForeignKey("bookings.id"), nullable=False, index=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("kind", _enum(booking.BookingEventKind), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(64)),
+    sa.Column("service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id")),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_booking_events_office_at", "office_id", "at"),
+)
+
 _mapped = False
 
 
@@ -215,11 +252,17 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.TicketEvent, ticket_events, properties={
         "ticket": relationship(model.Ticket, lazy="raise"),
     })
+    mapper_registry.map_imperatively(booking.Booking, bookings,
+                                     version_id_col=bookings.c.version)
+    mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={
+        "booking": relationship(booking.Booking, lazy="raise"),
+    })
     _mapped = True
 
 
 def store_recorded_events(session, _flush_context, _instances) -> None:
-    """Before each flush, add the events tickets recorded, so they commit with the ticket."""
+    """Before each flush, add the events tickets (and bookings) recorded, so they commit with
+    the object."""
     for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, model.Ticket):
+        if isinstance(obj, (model.Ticket, booking.Booking)):
             session.add_all(obj.events)

@@ -251,16 +251,20 @@ class Ticket:
     @classmethod
     def issue(cls, *, office: Office, service: Service, number: int, priority: Priority,
               channel: Channel, now: datetime, actor: Actor, policy: CallingPolicy,
-              kiosk_id: str | None = None, note: str | None = None) -> Ticket:
-        """A new ticket with its `issued` event; the number comes from the day's sequence."""
+              kiosk_id: str | None = None, note: str | None = None,
+              appointment_at: datetime | None = None) -> Ticket:
+        """A new ticket with its `issued` event; the number comes from the day's sequence.
+        `appointment_at` (a booking's slot) gives it the policy's appointment head start."""
         ticket = cls(office_id=office.id, service_id=service.id, number=number,
                      label=format_ticket_number(service.code, number),
                      service_day=office.service_day(now), priority=priority, channel=channel,
-                     issued_at=now, kiosk_id=kiosk_id, note=note)
+                     issued_at=now, kiosk_id=kiosk_id, note=note, appointment_at=appointment_at)
         ticket._join_queue(now, policy)
-        ticket._record(EventKind.ISSUED, now, actor,
-                       data={"priority": priority.value, "channel": channel.value,
-                             "number": ticket.label, "kiosk_id": kiosk_id})
+        data = {"priority": priority.value, "channel": channel.value, "number": ticket.label,
+                "kiosk_id": kiosk_id}
+        if appointment_at is not None:
+            data["appointment_at"] = appointment_at.isoformat().replace("+00:00", "Z")
+        ticket._record(EventKind.ISSUED, now, actor, data=data)
         return ticket
 
     # --- transitions -------------------------------------------------------------------

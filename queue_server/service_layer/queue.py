@@ -63,9 +63,13 @@ class Queue:
 
     def issue_ticket(self, service_id: int, priority: Priority, channel: Channel, actor: Actor,
                      kiosk_id: str | None = None, note: str | None = None,
-                     office_id: int | None = None, print_ticket: bool | None = None) -> dict:
+                     office_id: int | None = None, print_ticket: bool | None = None,
+                     appointment_at: datetime | None = None,
+                     within: UnitOfWork | None = None) -> dict:
         """A new ticket. It is printed when `print_ticket` says so; by default kiosk tickets
-        and tickets that name a kiosk (printer) are."""
+        and tickets that name a kiosk (printer) are. `appointment_at`: a booking's slot.
+        `within`: issue inside the caller's unit of work, which commits (a booking's check-in
+        commits its ticket with it)."""
         if print_ticket is None:
             print_ticket = channel == Channel.KIOSK or kiosk_id is not None
 
@@ -81,7 +85,8 @@ class Queue:
             number = uow.repo.next_number(service.id, day)
             ticket = Ticket.issue(office=office, service=service, number=number,
                                   priority=priority, channel=channel, now=now, actor=actor,
-                                  policy=self.policy, kiosk_id=kiosk_id, note=note)
+                                  policy=self.policy, kiosk_id=kiosk_id, note=note,
+                                  appointment_at=appointment_at)
             uow.repo.add(ticket)
             uow.session.flush()
             ahead, waiting = uow.repo.place_in_queue(ticket)
@@ -95,9 +100,10 @@ class Queue:
                 view = {**view, "print_job": {"id": job.id, "status": job.status.value},
                         "printer": self.catalog.printer_state(uow.repo, kiosk_id).to_json()}
             self._notify_queue(uow, office, [service], now, stats)
-            uow.commit()
+            if within is None:
+                uow.commit()
             return view
-        return self._write(run)
+        return run(within) if within is not None else self._write(run)
 
     def ticket_status(self, token: str) -> dict:
         with self.read_uow() as uow:

@@ -200,3 +200,58 @@ def summary():
     except ValueError:
         raise InvalidInput("day must be a date like 2026-11-22.") from None
     return flask.jsonify(queue().day_summary(staff_member().office_id, day))
+
+
+# --- bookings: made by staff now (online later), checked in at the kiosk ------------------
+
+def bookings():
+    return flask.current_app.extensions["gecc"].bookings
+
+
+@api.post("/bookings")
+@require(RECEPTION_ROLES)
+def create_booking():
+    """Book a service at a slot; the answer holds the code the citizen types at the kiosk."""
+    body = schemas.parse(schemas.CreateBooking)
+    return flask.jsonify(bookings().create(body.service_id, body.slot_at, actor(), name=body.name,
+                                           office_id=staff_member().office_id)), 201
+
+
+@api.get("/bookings")
+@require(RECEPTION_ROLES)
+def list_bookings():
+    """The bookings of one local day: ?date=YYYY-MM-DD, today by default."""
+    return flask.jsonify(bookings().day(staff_member().office_id, _day_arg("date")))
+
+
+@api.post("/bookings/<int:booking_id>/cancel")
+@require(RECEPTION_ROLES)
+def cancel_booking(booking_id: int):
+    return flask.jsonify(bookings().cancel(booking_id, actor(), staff_member().office_id))
+
+
+@api.post("/bookings/check-in")
+def check_in():
+    """The citizen's code (typed or scanned) -> their ticket: 201 when issued now, 200 with
+    `repeated: true` and the same ticket when the booking was checked in already."""
+    body = schemas.parse(schemas.CheckIn)
+    who = actor() if staff_member() is not None else Actor("kiosk", body.kiosk_id)
+    view, issued = bookings().check_in(body.code, who, kiosk_id=body.kiosk_id,
+                                       print_ticket=body.print)
+    return flask.jsonify(view), 201 if issued else 200
+
+
+def _day_arg(name: str):
+    from datetime import date
+
+    from .schemas import InvalidInput
+    raw = flask.request.args.get(name)
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date like 2026-11-23.") from None
+    if not 2000 <= day.year <= 2999:
+        raise InvalidInput(f"{name} must be a date between the years 2000 and 2999.")
+    return day

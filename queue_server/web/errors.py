@@ -25,6 +25,7 @@ def init_errors(app: flask.Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         extra = {"details": exc.details} if getattr(exc, "details", None) else {}
+        extra.update(getattr(exc, "extra", None) or {})  # e.g. a refused check-in's times
         return error_response(exc.code, exc.message, exc.status, **extra)
 
     @app.errorhandler(HTTPException)

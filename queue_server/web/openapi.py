@@ -43,7 +43,21 @@ OPERATIONS = [
      "manager", None),
     ("post", "/tickets/{ticket_id}/cancel", "Withdraw: staff, or the citizen with the token",
      None, schemas.CancelTicket),
+    ("post", "/bookings", "Book a service at a slot (reception, manager); 201 with the code",
+     "reception", schemas.CreateBooking),
+    ("get", "/bookings", "The bookings of one day (?date=YYYY-MM-DD, today by default)",
+     "reception", None),
+    ("post", "/bookings/{booking_id}/cancel", "Cancel a booking not yet checked in", "reception",
+     None),
+    ("post", "/bookings/check-in",
+     "Check in with a booking code at the kiosk: 201 with the ticket (as POST /tickets, channel "
+     "online), or 200 with the same ticket and repeated: true if already checked in; 404 "
+     "booking_not_found, 409 booking_too_early / booking_too_late / booking_not_today / "
+     "booking_cancelled with the slot's times", None, schemas.CheckIn),
 ]
+
+# Operations whose success is 201 Created.
+CREATED = {("post", "/tickets"), ("post", "/bookings"), ("post", "/bookings/check-in")}
 
 ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
     "code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}}
@@ -55,10 +69,12 @@ def openapi_document() -> dict:
     paths: dict = {}
     for method, path, summary, who, model in OPERATIONS:
         op: dict = {"summary": summary, "responses": {
-            "200" if not (method == "post" and path == "/tickets") else "201": {"description": "OK"},
+            "201" if (method, path) in CREATED else "200": {"description": "OK"},
             "4XX": {"description": "Refused; nothing changed",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         }}
+        if (method, path) == ("post", "/bookings/check-in"):
+            op["responses"]["200"] = {"description": "Already checked in: the same ticket"}
         if who:
             op["security"] = [{"bearer": []}, {"session": []}]
         if model is not None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import flask
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints,
+                      field_validator)
 
 from ..domain.errors import DomainError
 from ..domain.model import Channel, Priority
@@ -62,6 +64,30 @@ class Notice(Body):
 class CounterSettings(Body):
     open: StrictBool | None = None
     service_ids: Annotated[list[Id], Field(max_length=50)] | None = None
+
+
+class CreateBooking(Body):
+    service_id: Id
+    slot_at: datetime = Field(description="Slot start: ISO 8601 with an offset (UTC 'Z' or "
+                                          "+07:00); without one, the office's local time")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        default=None, description="The citizen's name (optional; shown to staff only)")
+
+    @field_validator("slot_at")
+    @classmethod
+    def _plausible(cls, value: datetime) -> datetime:
+        if not 2000 <= value.year <= 2999:
+            raise ValueError("the slot must be a date between the years 2000 and 2999")
+        return value
+
+
+class CheckIn(Body):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
+        description="The booking code as typed or scanned (case, spaces and dashes do not "
+                    "matter), or a URL holding it (?code=..., or as the last path part)")
+    kiosk_id: KioskId | None = None
+    print: StrictBool = Field(default=True, description="Print the ticket (at kiosk_id; none: "
+                                                        "the server's own printer)")
 
 
 class InvalidInput(DomainError):
