@@ -1,5 +1,7 @@
 /* The touch kiosk: choose a service, say whether a priority class applies, take the
- * number. Only the public API: GET /api/v1/services, POST /api/v1/tickets. */
+ * number; or, with a booking, type or scan its code and take the booking's number.
+ * Only the public API: GET /api/v1/services, POST /api/v1/tickets,
+ * POST /api/v1/bookings/check-in. */
 (function () {
   "use strict";
   var h = GECC.h, $ = GECC.$;
@@ -7,7 +9,7 @@
   var kioskId = document.body.dataset.kioskId || null;
 
   var RETURN_AFTER_SECONDS = 15;    // on the confirmation screen
-  var IDLE_SECONDS = 45;            // on the priority screen, nobody touching
+  var IDLE_SECONDS = 45;            // on the priority or booking screen, nobody touching
   var REFRESH_SECONDS = 20;         // waiting counts on the first screen
 
   var TEXT = {
@@ -23,7 +25,13 @@
       startOver: "กลับหน้าแรก", waiting: "รอ {n} คิว", closed: "ปิดให้บริการ",
       people: "คน", minutes: "นาที", about: "รอประมาณ {n} นาที", noWait: "ไม่มีผู้รอ รับบริการได้เลย",
       noCounterOpen: "ยังไม่มีช่องเปิดให้บริการ", next: "ถัดไป", noCounter: "—", seconds: "({n})",
-      loadFailed: "ไม่สามารถโหลดรายการบริการได้ กรุณาติดต่อเจ้าหน้าที่", toggle: "English", toggleLang: "en"
+      loadFailed: "ไม่สามารถโหลดรายการบริการได้ กรุณาติดต่อเจ้าหน้าที่", toggle: "English", toggleLang: "en",
+      haveBooking: "มีนัดหมาย", haveBookingAlt: "I have a booking",
+      bookingTitle: "เช็คอินนัดหมาย", bookingSub: "กดรหัสนัดหมาย 6 ตัว หรือสแกน QR Code ของนัดหมาย",
+      bookingCode: "รหัสนัดหมาย", bookingHint: "รหัสมีตัวอักษร A–Z และตัวเลข 2–9",
+      checkIn: "ตกลง เช็คอิน", checkingIn: "กำลังเช็คอิน…", takeNormal: "รับบัตรคิวปกติ",
+      keyDelete: "ลบ ⌫", keyDeleteAlt: "Delete", keyClear: "ล้าง", keyClearAlt: "Clear",
+      bookedAt: "นัดหมาย {n} น.", alreadyCheckedIn: "ท่านเช็คอินแล้ว นี่คือหมายเลขคิวเดิมของท่าน"
     },
     en: {
       chooseService: "Please choose a service", chooseServiceSub: "Touch the service you need",
@@ -37,14 +45,56 @@
       startOver: "Start again", waiting: "{n} waiting", closed: "Closed",
       people: "", minutes: "min", about: "about {n} min", noWait: "No one waiting",
       noCounterOpen: "no counter open yet", next: "Next", noCounter: "—", seconds: "({n})",
-      loadFailed: "The services could not be loaded. Please ask the staff.", toggle: "ภาษาไทย", toggleLang: "th"
+      loadFailed: "The services could not be loaded. Please ask the staff.", toggle: "ภาษาไทย", toggleLang: "th",
+      haveBooking: "I have a booking", haveBookingAlt: "มีนัดหมาย",
+      bookingTitle: "Booking check-in", bookingSub: "Type your 6-character booking code, or scan the booking's QR code",
+      bookingCode: "Booking code", bookingHint: "Codes use the letters A–Z and the digits 2–9",
+      checkIn: "OK, check in", checkingIn: "Checking in…", takeNormal: "Take a normal ticket",
+      keyDelete: "Delete ⌫", keyDeleteAlt: "ลบ", keyClear: "Clear", keyClearAlt: "ล้าง",
+      bookedAt: "booking {n}", alreadyCheckedIn: "You have already checked in: this is your number"
     }
   };
+
+  // Why a check-in was refused, by the API's error code; {slot} {opens} {closes} {date}
+  // {code} are filled in from the error's fields, in the office's time.
+  var BOOKING_ERRORS = {
+    th: {
+      empty_code: "กรุณากดรหัสนัดหมาย 6 ตัว",
+      bad_code: "รหัสนัดหมายมี 6 ตัว (ตัวอักษร A–Z และตัวเลข 2–9) กรุณาตรวจสอบแล้วกดใหม่",
+      booking_not_found: "ไม่พบนัดหมายรหัส {code} กรุณาตรวจสอบรหัสแล้วลองอีกครั้ง",
+      booking_too_early: "ยังไม่ถึงเวลาเช็คอิน นัดหมายของท่านเวลา {slot} น. เช็คอินได้ตั้งแต่เวลา {opens} น.",
+      booking_too_late: "เลยเวลาเช็คอินแล้ว (นัดหมายเวลา {slot} น. เช็คอินได้ถึง {closes} น.) กรุณารับบัตรคิวปกติ",
+      booking_not_today: "นัดหมายของท่านคือ{date} ยังไม่ใช่วันนี้ กรุณามาตามวันนัดหมาย",
+      booking_not_today_past: "นัดหมายของท่านคือ{date} ซึ่งผ่านมาแล้ว กรุณารับบัตรคิวปกติ",
+      booking_cancelled: "นัดหมายนี้ถูกยกเลิกแล้ว กรุณารับบัตรคิวปกติ",
+      service_closed: "บริการที่นัดหมายไว้ปิดให้บริการขณะนี้ กรุณาติดต่อเจ้าหน้าที่ประชาสัมพันธ์",
+      other: "เช็คอินไม่สำเร็จ กรุณาติดต่อเจ้าหน้าที่ประชาสัมพันธ์"
+    },
+    en: {
+      empty_code: "Please type the 6 characters of your booking code",
+      bad_code: "A booking code has 6 characters (letters A–Z, digits 2–9). Please check it and type it again",
+      booking_not_found: "There is no booking with the code {code}. Please check the code and try again",
+      booking_too_early: "It is too early to check in. Your booking is at {slot}; check-in opens at {opens}",
+      booking_too_late: "The check-in time has passed (booking at {slot}, check-in until {closes}). Please take a normal ticket",
+      booking_not_today: "Your booking is on {date}, not today. Please come on that day",
+      booking_not_today_past: "Your booking was on {date}. Please take a normal ticket",
+      booking_cancelled: "This booking was cancelled. Please take a normal ticket",
+      service_closed: "The booked service is closed now. Please ask the reception desk",
+      other: "The check-in did not work. Please ask the reception desk"
+    }
+  };
+  // After these, the way on is an ordinary ticket: the kiosk offers it at once.
+  var NORMAL_TICKET_ADVISED = ["booking_too_late", "booking_not_today_past", "booking_cancelled"];
+  var CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";   // no 0/O, no 1/I
+  var CODE_LENGTH = 6;
+  var CODE_RE = /^[2-9A-HJ-NP-Z]{6}$/;
 
   var lang = "th";
   var services = [];
   var chosen = null;
   var issuing = false;
+  var checkingIn = false;
+  var bookingError = null;          // the refusal on screen, re-worded when the language changes
   var timers = { back: null, idle: null, countdown: null };
 
   function t(key, n) {
@@ -55,7 +105,7 @@
   // --- screens ---------------------------------------------------------------------
 
   function show(name) {
-    ["services", "priority", "wait", "done", "error"].forEach(function (s) {
+    ["services", "booking", "priority", "wait", "done", "error"].forEach(function (s) {
       $("#screen-" + s).hidden = s !== name;
     });
     window.scrollTo(0, 0);
@@ -70,6 +120,8 @@
     clearTimers();
     chosen = null;
     issuing = false;
+    checkingIn = false;
+    resetBooking();
     setLang("th");          // the next citizen starts in Thai
     show("services");
     loadServices();
@@ -92,6 +144,9 @@
     $("#office-name").textContent = officeName();
     renderServices();
     renderPriorities();
+    renderKeypad();
+    document.querySelector("[data-i18n=haveBookingAlt]").setAttribute("lang", t("toggleLang"));
+    if (bookingError) renderBookingError();
     if (chosen) $("#chosen-service").textContent = serviceName(chosen);
   }
 
@@ -222,7 +277,8 @@
   function showTicket(ticket) {
     issuing = false;
     $("#ticket-number").textContent = ticket.number;
-    $("#ticket-service").textContent = lang === "en" ? ticket.service_name_en : ticket.service_name_th;
+    $("#ticket-service").textContent = (lang === "en" ? ticket.service_name_en : ticket.service_name_th)
+      + (ticket.booking ? " · " + t("bookedAt", GECC.formatTime(ticket.booking.slot_at, "time")) : "");
     $("#ticket-ahead").textContent = ticket.ahead + (t("people") ? " " + t("people") : "");
     $("#ticket-eta").textContent = etaShort(ticket.eta_minutes);
     $("#ticket-url").textContent = ticket.status_url;
@@ -232,6 +288,12 @@
     var take = document.querySelector(".take-ticket");
     take.textContent = printed ? t("takeTicket") : t("noPrint");
     take.classList.toggle("no-print", !printed);
+    if (ticket.repeated) {
+      // A booking checked in before: the same number again, nothing printed this time.
+      take.textContent = t("alreadyCheckedIn") +
+        (ticket.status !== "waiting" ? " · " + GECC.statusText(ticket.status, lang) : "");
+      take.classList.remove("no-print");
+    }
     show("done");
     var left = printed ? RETURN_AFTER_SECONDS : RETURN_AFTER_SECONDS * 4;
     $("#countdown").textContent = t("seconds", left);
@@ -240,6 +302,189 @@
       $("#countdown").textContent = t("seconds", Math.max(left, 0));
     }, 1000);
     timers.back = setTimeout(startOver, left * 1000);
+  }
+
+  // --- booking check-in --------------------------------------------------------------
+
+  function codeInput() { return $("#booking-code"); }
+
+  function focusCode() {
+    if (!$("#screen-booking").hidden) codeInput().focus({ preventScroll: true });
+  }
+
+  function resetBooking() {
+    codeInput().value = "";
+    bookingError = null;
+    $("#booking-error").hidden = true;
+    $("#booking-submit").disabled = false;
+  }
+
+  /** Open the check-in screen; `first` is a character a scanner (or keyboard) already typed. */
+  function openBooking(first) {
+    clearTimers();
+    resetBooking();
+    if (first) codeInput().value = first;
+    show("booking");
+    focusCode();
+    armIdle();
+  }
+
+  /** The code in what was typed or scanned: the code itself (any case, spaces or dashes), or
+   *  a URL holding it (?code= or ?booking=, or the last part of its path). Mirrors the
+   *  server's parse_booking_code; the server checks again. */
+  function extractCode(text) {
+    text = (text || "").trim();
+    if (!text) return null;
+    var candidates = [text];
+    if (/[\/?=]/.test(text)) {
+      candidates = [];
+      try {
+        var url = new URL(text, location.origin);
+        ["code", "booking"].forEach(function (key) {
+          url.searchParams.getAll(key).forEach(function (v) { candidates.push(v); });
+        });
+        var parts = url.pathname.split("/").filter(Boolean);
+        if (parts.length) candidates.push(decodeURIComponent(parts[parts.length - 1]));
+      } catch (e) { /* not a URL after all */ }
+    }
+    for (var i = 0; i < candidates.length; i++) {
+      var code = candidates[i].replace(/[\s\-_.]+/g, "").toUpperCase();
+      if (CODE_RE.test(code)) return code;
+    }
+    return null;
+  }
+
+  function renderKeypad() {
+    var pad = $("#keypad");
+    pad.textContent = "";
+    CODE_ALPHABET.split("").forEach(function (ch) {
+      pad.appendChild(h("button", { class: "key", type: "button", dataset: { key: ch },
+                                    onclick: function () { typeKey(ch); } }, ch));
+    });
+    pad.appendChild(h("button", { class: "key key-wide", type: "button", dataset: { key: "delete" },
+                                  onclick: deleteKey },
+      h("span", { class: "key-label" }, t("keyDelete")),
+      h("span", { class: "key-alt", lang: t("toggleLang") }, t("keyDeleteAlt"))));
+    pad.appendChild(h("button", { class: "key key-wide", type: "button", dataset: { key: "clear" },
+                                  onclick: clearKey },
+      h("span", { class: "key-label" }, t("keyClear")),
+      h("span", { class: "key-alt", lang: t("toggleLang") }, t("keyClearAlt"))));
+  }
+
+  function edited() {
+    if (bookingError) { bookingError = null; $("#booking-error").hidden = true; }
+    armIdle();
+  }
+
+  function typeKey(ch) {
+    var input = codeInput();
+    // A scanned URL or a stray character is replaced by what is typed on the keypad.
+    var typed = input.value.replace(/[\s-]+/g, "").toUpperCase();
+    if (!/^[2-9A-HJ-NP-Z]*$/.test(typed)) typed = "";
+    if (typed.length < CODE_LENGTH) input.value = typed + ch;
+    edited();
+    focusCode();
+  }
+
+  function deleteKey() {
+    codeInput().value = codeInput().value.slice(0, -1);
+    edited();
+    focusCode();
+  }
+
+  function clearKey() {
+    codeInput().value = "";
+    edited();
+    focusCode();
+  }
+
+  function fill(text, fields) {
+    return text.replace(/\{(\w+)\}/g, function (_, key) {
+      return fields[key] !== undefined && fields[key] !== null ? fields[key] : "";
+    });
+  }
+
+  function bookingMessage(err, language) {
+    var key = err.code;
+    if (key === "booking_not_today" && err.past) key = "booking_not_today_past";
+    var texts = BOOKING_ERRORS[language];
+    var locale = language === "en" ? "en-GB" : GECC.locale;
+    var fields = {
+      code: err.booking_code || codeInput().value,
+      slot: err.slot_at ? GECC.formatTime(err.slot_at, "time", locale) : "",
+      opens: err.opens_at ? GECC.formatTime(err.opens_at, "time", locale) : "",
+      closes: err.closes_at ? GECC.formatTime(err.closes_at, "time", locale) : "",
+      date: err.slot_at ? GECC.formatTime(err.slot_at, "weekday", locale) : ""
+    };
+    if (texts[key]) return { text: fill(texts[key], fields), key: key };
+    // Anything else (no connection, an unexpected refusal): the server's words, and ask staff.
+    return { text: (err.message ? err.message + " · " : "") + texts.other, key: "other" };
+  }
+
+  function renderBookingError() {
+    var mine = bookingMessage(bookingError, lang);
+    var other = bookingMessage(bookingError, lang === "en" ? "th" : "en");
+    $("#booking-error-text").textContent = mine.text;
+    var alt = $("#booking-error-alt");
+    alt.textContent = mine.key === "other" ? "" : other.text;
+    alt.setAttribute("lang", t("toggleLang"));
+    $("#booking-normal").hidden = NORMAL_TICKET_ADVISED.indexOf(mine.key) < 0;
+    $("#booking-error").hidden = false;
+  }
+
+  function showBookingError(err) {
+    bookingError = err;
+    show("booking");
+    renderBookingError();
+    focusCode();
+    armIdle();
+  }
+
+  function submitBooking(event) {
+    if (event) event.preventDefault();
+    if (checkingIn) return;
+    var input = codeInput();
+    var code = extractCode(input.value);
+    if (!code) {
+      showBookingError({ code: input.value.trim() ? "bad_code" : "empty_code" });
+      return;
+    }
+    input.value = code;
+    checkingIn = true;
+    clearTimers();
+    $("#booking-submit").disabled = true;
+    $("#wait-text").textContent = t("checkingIn");
+    show("wait");
+    checkInRequest(code).then(function (ticket) {
+      checkingIn = false;
+      $("#booking-submit").disabled = false;
+      showTicket(ticket);
+    }, function (err) {
+      checkingIn = false;
+      $("#booking-submit").disabled = false;
+      showBookingError(err);
+    }).then(function () { $("#wait-text").textContent = t("issuing"); });
+  }
+
+  /** POST the code; resolves to the ticket, rejects with the API's whole error object (its
+   *  times and day are needed to say why, in Thai and English). */
+  function checkInRequest(code) {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    var csrf = GECC.csrfToken();
+    if (csrf) headers["X-CSRFToken"] = csrf;
+    return fetch("/api/v1/bookings/check-in", {
+      method: "POST", headers: headers, credentials: "same-origin", cache: "no-store",
+      body: JSON.stringify({ code: code, kiosk_id: kioskId || undefined })
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (response.ok) return data;
+        throw (data && data.error) || { code: "http_" + response.status, message: "HTTP " + response.status };
+      });
+    }, function () {
+      throw { code: "network", message: "ติดต่อเซิร์ฟเวอร์ไม่ได้ / Cannot reach the server" };
+    });
   }
 
   // --- wiring ----------------------------------------------------------------------
@@ -251,7 +496,28 @@
   $("#back").addEventListener("click", startOver);
   $("#done").addEventListener("click", startOver);
   $("#error-back").addEventListener("click", startOver);
-  document.addEventListener("pointerdown", function () { if (!$("#screen-priority").hidden) armIdle(); });
+  $("#booking-start").addEventListener("click", function () { openBooking(); });
+  $("#booking-back").addEventListener("click", startOver);
+  $("#booking-normal").addEventListener("click", startOver);   // the services, for a normal ticket
+  $("#booking-form").addEventListener("submit", submitBooking);
+  codeInput().addEventListener("input", edited);
+  // The keypad keeps the focus in the code field, where a scanner types.
+  $("#keypad").addEventListener("mousedown", function (e) { e.preventDefault(); });
+  codeInput().addEventListener("blur", function () { setTimeout(focusCode, 0); });
+
+  function busyScreen() { return !$("#screen-priority").hidden || !$("#screen-booking").hidden; }
+  document.addEventListener("pointerdown", function () { if (busyScreen()) armIdle(); });
+  document.addEventListener("keydown", function (e) {
+    if (busyScreen()) { armIdle(); return; }
+    // A booking QR or barcode scanned on the start (or last ticket's) screen: a scanner is a
+    // keyboard, so its first character opens the check-in screen and the rest follows there.
+    var plain = e.key && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && e.key !== " ";
+    if (plain && (!$("#screen-services").hidden || !$("#screen-done").hidden)) {
+      e.preventDefault();
+      if (!$("#screen-done").hidden) { clearTimers(); setLang("th"); }
+      openBooking(e.key);
+    }
+  });
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
 
   function tick() {
