@@ -81,11 +81,20 @@ def test_a_second_scan_shows_the_same_ticket_and_issues_nothing(api, app, clock)
 def test_a_booked_ticket_goes_ahead_of_a_short_wait_by_its_head_start(api, clock):
     walk_in = api.issue(1)
     clock.advance(minutes=10)
-    booked = check_in(api, book(api)["code"]).json
-    assert booked["ahead"] == 0   # 30 minutes' head start against a 10-minute wait
+    booked = check_in(api, book(api, "2026-11-23T09:15:00")["code"]).json
+    assert booked["ahead"] == 0   # 30 minutes' head start from 09:15 against a 10-minute wait
     called = api.call_next(1).json
     assert called["id"] == booked["id"]
     assert api.call_next(1).json["id"] == walk_in["id"]
+
+
+def test_checking_in_long_before_the_slot_gives_no_head_start_yet(api, clock):
+    walk_in = api.issue(1)                      # 09:00
+    clock.advance(minutes=10)
+    booked = check_in(api, book(api, "2026-11-23T10:00:00")["code"]).json  # 50 minutes early
+    assert booked["ahead"] == 1                 # behind the 09:00 walk-in, as any 09:10 arrival
+    assert api.call_next(1).json["id"] == walk_in["id"]
+    assert api.call_next(1).json["id"] == booked["id"]
 
 
 def test_the_check_in_window(api, app, clock):

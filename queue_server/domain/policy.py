@@ -46,14 +46,8 @@ class CallingPolicy:
 
     def head_start(self, ticket: Candidate) -> tuple[float, str | None]:
         """The ticket's head start in minutes and the reason it has one (None: ordinary)."""
-        options = [(0.0, None)]
-        if ticket.is_priority:
-            options.append((self.priority_head_start_minutes, "priority"))
-        if ticket.appointment_at is not None:
-            options.append((self.appointment_head_start_minutes, "appointment"))
-        if ticket.transfer_count:
-            options.append((self.transfer_head_start_minutes, "transfer"))
-        return max(options, key=lambda option: option[0])
+        key, reason = self._best_place(ticket)
+        return (ticket.queued_at - key).total_seconds() / 60.0, reason
 
     def queue_key(self, ticket: Candidate) -> datetime:
         """The moment the ticket counts as having joined its queue: the queue is ordered by it.
@@ -61,7 +55,24 @@ class CallingPolicy:
         It is fixed when the ticket joins (issue, re-queue, transfer), so a later change of
         policy never moves anyone already waiting.
         """
-        return ticket.queued_at - timedelta(minutes=self.head_start(ticket)[0])
+        return self._best_place(ticket)[0]
+
+    def _best_place(self, ticket: Candidate) -> tuple[datetime, str | None]:
+        """The earliest of the places the ticket's class gives it, and that class."""
+        def ahead(minutes: float, since: datetime | None = None) -> datetime:
+            return (since or ticket.queued_at) - timedelta(minutes=minutes)
+
+        options = [(ticket.queued_at, None)]
+        if ticket.is_priority:
+            options.append((ahead(self.priority_head_start_minutes), "priority"))
+        if ticket.appointment_at is not None:
+            # Counted from the slot, not from an early arrival: whoever booked 10:00 and came
+            # at 9:00 waits as everyone who came at 9:00 does, and goes ahead only near 10:00.
+            options.append((ahead(self.appointment_head_start_minutes,
+                                  max(ticket.queued_at, ticket.appointment_at)), "appointment"))
+        if ticket.transfer_count:
+            options.append((ahead(self.transfer_head_start_minutes), "transfer"))
+        return min(options, key=lambda option: option[0])
 
     def choose(self, heads: list[Candidate], now: datetime,
                ranks: dict[int, int]) -> Candidate | None:

@@ -154,13 +154,34 @@ class TestCheckInWindow:
             b.cancel(T0, STAFF)
 
 
-def test_a_ticket_with_an_appointment_gets_the_appointment_head_start():
+def booked_ticket(arrival: datetime, calling: CallingPolicy) -> Ticket:
+    return Ticket.issue(office=office(), service=service(), number=1, priority=Priority.NORMAL,
+                        channel=Channel.ONLINE, now=arrival, actor=KIOSK, policy=calling,
+                        appointment_at=SLOT)
+
+
+def test_a_booked_ticket_near_its_slot_goes_ahead_by_the_appointment_head_start():
     calling = CallingPolicy(appointment_head_start_minutes=30)
-    t = Ticket.issue(office=office(), service=service(), number=1, priority=Priority.NORMAL,
-                     channel=Channel.ONLINE, now=T0, actor=KIOSK, policy=calling,
-                     appointment_at=SLOT)
+    t = booked_ticket(SLOT - timedelta(minutes=10), calling)  # 09:50 for a 10:00 slot
     assert t.appointment_at == SLOT
-    assert t.queue_key == T0 - timedelta(minutes=30)
-    assert calling.head_start(t) == (30, "appointment")
+    assert t.queue_key == SLOT - timedelta(minutes=30)  # as if they had come at 09:30
+    assert calling.head_start(t) == (20, "appointment")
     assert t.events[0].data["appointment_at"] == "2026-11-23T03:00:00Z"
     assert t.events[0].data["channel"] == "online"
+    late = booked_ticket(SLOT + timedelta(minutes=10), calling)  # within the grace
+    assert late.queue_key == SLOT - timedelta(minutes=20)
+    assert calling.head_start(late) == (30, "appointment")
+
+
+def test_an_early_arrival_with_a_booking_waits_like_everyone_until_near_its_slot():
+    """Checking in an hour early must not put the booking ahead of walk-ins who came before
+    its slot: it counts from the arrival, as an ordinary ticket, since that is earlier."""
+    calling = CallingPolicy(appointment_head_start_minutes=30)
+    t = booked_ticket(T0, calling)  # 09:00 for a 10:00 slot
+    assert t.queue_key == T0
+    assert calling.head_start(t) == (0, None)
+    walk_in = Ticket.issue(office=office(), service=service(), number=2, priority=Priority.NORMAL,
+                           channel=Channel.KIOSK, now=T0 + timedelta(minutes=15), actor=KIOSK,
+                           policy=calling)
+    t.id, walk_in.id = 1, 2
+    assert calling.choose([walk_in, t], T0 + timedelta(minutes=20), {1: 0}) is t  # came first
