@@ -87,8 +87,7 @@ class Queue:
                                   priority=priority, channel=channel, now=now, actor=actor,
                                   policy=self.policy, kiosk_id=kiosk_id, note=note,
                                   appointment_at=appointment_at)
-            uow.repo.add(ticket)
-            uow.session.flush()
+            uow.repo.add_new_ticket(ticket)
             ahead, waiting = uow.repo.place_in_queue(ticket)
             stats = one_queue_stats(uow.repo, self.catalog, service, waiting, now)
             view = self._ticket_view(uow, ticket, service, stats, ahead)
