@@ -151,3 +151,12 @@ def test_openapi_lists_the_contract(api):
 
 def test_healthz(api):
     assert api.client.get("/healthz").json["status"] == "ok"
+
+
+def test_the_thai_font_is_served_for_offline_pages(app):
+    client = app.test_client()
+    font = client.get("/fonts/Sarabun-Bold.ttf")
+    assert font.status_code == 200 and font.mimetype == "font/ttf"
+    assert font.data[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    assert client.get("/fonts/Sarabun-Nope.ttf").status_code == 404
+    assert client.get("/fonts/..%2Fsecret_key.ttf").status_code == 404

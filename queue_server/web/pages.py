@@ -11,6 +11,20 @@ from .auth import SessionUser, csrf
 
 pages = flask.Blueprint("pages", __name__)
 
+# Sarabun (from the fontpkg-sarabun package, which also prints the tickets) served to every
+# page, so a kiosk or TV with no Thai font installed, and no internet, still shows Thai well.
+THAI_FONT_WEIGHTS = ("Regular", "Medium", "SemiBold", "Bold", "ExtraBold")
+
+
+@pages.get("/fonts/Sarabun-<weight>.ttf")
+def thai_font(weight: str):
+    import fontpkg_sarabun
+
+    if weight not in THAI_FONT_WEIGHTS:
+        flask.abort(404)
+    return flask.send_from_directory(fontpkg_sarabun.ROOT / "files", f"Sarabun-{weight}.ttf",
+                                     mimetype="font/ttf", max_age=30 * 24 * 3600)
+
 
 @pages.get("/")
 def index():
