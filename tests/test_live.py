@@ -141,3 +141,26 @@ def test_the_manager_changes_the_lobby_notice_and_displays_show_it_at_once(app, 
     assert received(late, "snapshot")[0]["office"]["notice"].startswith("งดให้บริการ")
     assert api.post("/office/notice", {"text": "x"}, as_="staff1").status_code == 403
     assert api.post("/office/notice", {"text": "x" * 1001}, as_="manager").status_code == 400
+
+
+def test_a_call_committed_while_a_display_joins_is_not_lost(app, api, monkeypatch):
+    """A screen that (re)connects just as a clerk calls gets the call, in its snapshot or as
+    an event: the server puts it in the room before it reads the room's state. (The other way
+    round, a lobby TV back from a server restart kept showing the number before.)"""
+    from queue_server.live import sockets
+
+    api.issue(1)
+    read_state = sockets.snapshot_of
+
+    def read_then_a_call_commits(room):
+        state = read_state(room)
+        assert api.call_next(1).status_code == 200
+        return state
+
+    monkeypatch.setattr(sockets, "snapshot_of", read_then_a_call_commits)
+    client = socketio.test_client(app)
+    assert client.emit("join", {"room": "display"}, callback=True) == {"ok": True}
+    seen = client.get_received()
+    [snapshot] = [e["args"][0] for e in seen if e["name"] == "snapshot"]
+    assert snapshot["recent_calls"] == []          # read before the call committed
+    assert [e["args"][0]["number"] for e in seen if e["name"] == "ticket_called"] == ["A001"]

@@ -40,12 +40,19 @@ def on_join(data):
         emit("error", {"code": "invalid_room",
                        "message": "Rooms are display, counter:<id>, ticket:<token>, kiosk:<id>."})
         return {"ok": False}
+    # Into the room first, then read the state: a change committed while the snapshot is
+    # read reaches this client as an event. The other way round, an event published between
+    # the read and the join was lost to it (a display missed a call made as it reconnected).
+    # The client holds events that come before the snapshot and applies them after it.
+    join_room(room)
     try:
         state = snapshot_of(room)
-    except DomainError as exc:
+    except Exception as exc:
+        leave_room(room)
+        if not isinstance(exc, DomainError):
+            raise
         emit("error", {"code": exc.code, "message": exc.message})
         return {"ok": False}
-    join_room(room)
     emit("snapshot", {"room": room, **state})
     return {"ok": True}
 

@@ -224,6 +224,10 @@
 
   // --- live events -----------------------------------------------------------------
 
+  // A join the server has not answered in this time counts as done (the page then shows live
+  // events rather than a sign for ever); a snapshot takes milliseconds.
+  var JOIN_WAIT_MS = 10000;
+
   function banner() {
     var el = document.getElementById("conn-banner");
     if (!el) {
@@ -236,8 +240,14 @@
   /** Connect to the live events of this origin.
    *   rooms: the rooms to be in (re-joined on every connect; the server answers `snapshot`)
    *   on:    {event: handler}, e.g. {snapshot: fn, ticket_called: fn}
-   * Returns {socket, setRooms(list), rooms()}. While the connection is down a sign
-   * "กำลังเชื่อมต่อใหม่ / Reconnecting" is shown and body gets the class `is-offline`. */
+   * Returns {socket, setRooms(list), rooms()}. Until the page is connected and has the
+   * snapshot of each of its rooms, a sign "กำลังเชื่อมต่อใหม่ / Reconnecting" is shown and body
+   * has the class `is-offline`: the sign goes only when the screen is up to date.
+   *
+   * After a (re)connect, events that arrive before the rooms' snapshots are held and handed
+   * on after them, in order: the server joins the room before it reads the snapshot, so an
+   * event can come first, and the older snapshot must not undo it (a call made just as a
+   * display reconnects stays on screen, and is announced). */
   GECC.live = function (options) {
     options = options || {};
     var rooms = (options.rooms || []).slice();
@@ -264,22 +274,45 @@
     }
 
     var socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true });
-    var firstTimer = setTimeout(function () { if (!socket.connected) showSign(); }, 1500);
+    var synced = false;     // connected, and every room's join answered (its snapshot came)
+    var held = [];          // [event, args] that came before the snapshots
+    var connection = 0;     // which connect the answers belong to
+    var firstTimer = setTimeout(function () { if (!synced) showSign(); }, 1500);
 
-    function join(room) {
-      socket.emit("join", { room: room }, function (ack) {
-        if (ack && ack.ok === false && handlers.join_failed) handlers.join_failed(room);
+    /** Join `room`; `done` once the server has answered (after the room's snapshot, which
+     *  comes first on the same connection), or has not within JOIN_WAIT_MS. */
+    function join(room, done) {
+      var mine = connection;
+      socket.timeout(JOIN_WAIT_MS).emit("join", { room: room }, function (err, ack) {
+        if (mine !== connection || !socket.connected) return;   // an earlier connection
+        if (!err && ack && ack.ok === false && handlers.join_failed) handlers.join_failed(room);
+        if (done) done();
       });
     }
 
-    socket.on("connect", function () {
+    function inSync() {
+      synced = true;
       clearTimeout(firstTimer);
-      connectedOnce = true;
       hideSign();
-      rooms.forEach(join);
+      var events = held;
+      held = [];
+      events.forEach(function (e) { handlers[e[0]].apply(null, e[1]); });
+    }
+
+    socket.on("connect", function () {
+      connection += 1;
+      connectedOnce = true;
+      synced = false;
+      held = [];
+      var waiting = rooms.length;
       if (handlers.connect) handlers.connect();
+      if (!waiting) { inSync(); return; }
+      rooms.forEach(function (room) {
+        join(room, function () { if (--waiting === 0) inSync(); });
+      });
     });
     socket.on("disconnect", function (reason) {
+      synced = false;
       showSign();
       if (handlers.disconnect) handlers.disconnect(reason);
     });
@@ -287,7 +320,10 @@
 
     Object.keys(handlers).forEach(function (event) {
       if (event === "connect" || event === "disconnect" || event === "join_failed") return;
-      socket.on(event, handlers[event]);
+      socket.on(event, function () {
+        if (synced || event === "snapshot") handlers[event].apply(null, arguments);
+        else held.push([event, Array.prototype.slice.call(arguments)]);
+      });
     });
 
     return {
@@ -301,7 +337,7 @@
         });
         var added = next.filter(function (room) { return rooms.indexOf(room) < 0; });
         rooms = next;
-        if (socket.connected) added.forEach(join);
+        if (socket.connected) added.forEach(function (room) { join(room); });
       }
     };
   };

@@ -230,14 +230,24 @@ def test_display_shows_reconnecting_and_catches_up_after_a_server_restart(
 
     again = server_factory(db, command="serve", port=server.port)
     restarted = time.monotonic()
+    # The client retries with a growing back-off capped at 5 s (socket.io's default
+    # reconnectionDelayMax, applied after the jitter), so the display may wait up to 5 s for
+    # its next attempt once the server is up; 20 s leaves room for a slow, busy machine.
     display.wait_for_function("!document.body.classList.contains('is-offline')", timeout=20_000)
     print(f"\nserver up again -> display reconnected: {time.monotonic() - restarted:.1f} s")
+    # The sign goes only once the display has re-joined its room and drawn the fresh snapshot,
+    # so the call below reaches it as an event (it used to go on connect, before the join: a
+    # call made then was neither in the snapshot nor sent to the display).
     assert banner.is_hidden()
+    assert display.text_content("#now-number") == "A001"
     assert call_next(again, token, 1)["number"] == "A002"
     display.wait_for_function("document.querySelector('#now-number').textContent === 'A002'",
                               timeout=5_000)
     assert display.evaluate("window.sameDocument") is True      # no reload
     assert display.evaluate("window.announcements")[-1] == "ขอเชิญหมายเลข A 0 0 2 ที่ช่องบริการ 1"
+    # ...and it stays: no snapshot read before the call comes after it to put A001 back.
+    assert display.text_content("#recent-body tr.latest td.ticket-number") == "A002"
+    assert display.text_content("#now-number") == "A002"
     assert pages.errors == []
 
 
