@@ -98,6 +98,49 @@ def fits(page) -> dict:
         innerWidth: window.innerWidth, innerHeight: window.innerHeight})""")
 
 
+def controls_out_of_view(page) -> list:
+    """The console's controls a clerk uses that are not wholly in the window without
+    scrolling, or whose label overflows its button (a clipped Thai tone mark counts): every
+    action button, the counter's open/close and choice, calling a number and calling a held
+    ticket back."""
+    return page.evaluate("""() => {
+        const controls = document.querySelectorAll(
+            '[data-action], #toggle-open, #counter-select, #call-number, #call-number-form button,'
+            + ' #held-list button');
+        const out = [];
+        const outside = (box, area) => box.top < area.top || box.left < area.left
+            || box.bottom > area.bottom || box.right > area.right;
+        for (const el of controls) {
+            const box = el.getBoundingClientRect();
+            const name = el.dataset.action || el.id || el.textContent.trim();
+            // The window, and every box around it that cuts off what overflows it.
+            const areas = [{top: 0, left: 0, bottom: innerHeight, right: innerWidth, what: 'window'}];
+            for (let up = el.parentElement; up; up = up.parentElement) {
+                const style = getComputedStyle(up);
+                if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+                    const r = up.getBoundingClientRect();
+                    areas.push({top: r.top + up.clientTop, left: r.left + up.clientLeft,
+                                bottom: r.top + up.clientTop + up.clientHeight,
+                                right: r.left + up.clientLeft + up.clientWidth,
+                                what: up.className || up.tagName});
+                }
+            }
+            const cut = areas.find((area) => outside(box, area));
+            if (box.width === 0 || box.height === 0) out.push(name + ': not shown');
+            else if (cut)
+                out.push(`${name}: ${Math.round(box.left)},${Math.round(box.top)}`
+                         + `-${Math.round(box.right)},${Math.round(box.bottom)} outside the ${cut.what}`
+                         + ` (${Math.round(cut.left)},${Math.round(cut.top)}`
+                         + `-${Math.round(cut.right)},${Math.round(cut.bottom)})`);
+            else if (el.tagName === 'BUTTON' && (el.scrollHeight > el.clientHeight + 1
+                                                 || el.scrollWidth > el.clientWidth + 1))
+                out.push(`${name}: label overflows its button`);
+        }
+        if (scrollY !== 0) out.push('the page is scrolled');
+        return out;
+    }""")
+
+
 def hold_animations(display) -> None:
     """Stop the lobby's animations for its picture: the call's flash at its end, and the
     notice strip (which scrolls in from the right edge, empty at first) with its text
@@ -281,8 +324,55 @@ def test_screens_at_their_real_sizes(tmp_path, server_factory, pages):
     hold_animations(display)
     save_screen(display, tmp_path, "display.png", (1920, 1080), animations="allow")
     save_screen(console, tmp_path, "console.png", (1366, 768))
+    assert controls_out_of_view(console) == []
     size = fits(display)
     assert size["width"] <= 1920 and size["height"] <= 1080, size     # a TV does not scroll
+    assert fits(console)["width"] <= 1366
+    assert pages.errors == []
+
+
+def test_every_console_action_is_in_view_at_1366x768(tmp_path, server_factory, pages):
+    """A clerk on a 1366x768 screen reaches every action without scrolling, on a busy
+    morning: a priority ticket with a triage note is at the counter, one is held, a message
+    is showing and a dozen people wait."""
+    server, db = start_demo(server_factory, tmp_path)
+    staff = token_for("staff1", db, tmp_path)
+    reception = token_for("reception", db, tmp_path)
+    for _ in range(2):
+        issue(server, 1)
+    held = call_next(server, staff, 1)
+    assert held["number"] == "A001"
+    requests.post(f"{server.url}/api/v1/tickets/{held['id']}/hold",
+                  headers={"Authorization": f"Bearer {staff}"}, timeout=5).raise_for_status()
+    answer = requests.post(f"{server.url}/api/v1/tickets",
+                           json={"service_id": 1, "priority": "elderly", "channel": "reception",
+                                 "note": "นำสำเนาทะเบียนบ้านและบัตรประชาชนตัวจริงมาแล้ว"},
+                           headers={"Authorization": f"Bearer {reception}"}, timeout=5)
+    assert answer.status_code == 201, answer.text
+    for _ in range(12):
+        issue(server, 1)
+
+    console = open_console(pages, server.url)
+    assert console.viewport_size == {"width": 1366, "height": 768}
+    console.wait_for_selector("#held-list li")
+    console.keyboard.press("n")          # the elderly citizen, first
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A003'")
+    console.wait_for_function("!document.querySelector('[data-action=next]').disabled")
+    assert console.locator("#info").is_visible()
+    assert console.locator("#cur-note").is_visible()
+    console.screenshot(path=str(tmp_path / "console-busy.png"))     # to look at on a failure
+    assert controls_out_of_view(console) == []
+    # Every action button, with its shortcut on it.
+    actions = console.locator(".actions [data-action]")
+    assert actions.count() == 9
+    for i in range(actions.count()):
+        assert actions.nth(i).locator("kbd").count() >= 1
+    # An error message (a number that is not waiting) does not push them away either.
+    console.fill("#call-number", "A999")
+    console.press("#call-number", "Enter")
+    console.wait_for_function("!document.querySelector('#error').hidden")
+    console.screenshot(path=str(tmp_path / "console-error.png"))
+    assert controls_out_of_view(console) == []
     assert fits(console)["width"] <= 1366
     assert pages.errors == []
 
