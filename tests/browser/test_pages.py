@@ -1,6 +1,7 @@
 """The pages in a real headless Chromium against the real server (a `gecc-queue demo`
 subprocess): the kiosk issues a ticket, a clerk calls it and the lobby TV shows and announces
-it within a second, the TV rides out a server restart, and each screen has its real size.
+it within a second, the TV rides out a server restart, the screen above a counter follows that
+counter only, the console's actions fit a 1366x768 screen, and each screen has its real size.
 
 `GECC_UPDATE_SCREENS=1 python -m pytest tests/browser` also writes the screenshots to
 docs/screens/ (the README's pictures); otherwise they go to the test's temporary directory."""
@@ -141,6 +142,21 @@ def controls_out_of_view(page) -> list:
     }""")
 
 
+def sign_covers(page, *selectors: str) -> list:
+    """Which of the elements the reconnecting sign covers (their boxes meet), and whether the
+    sign itself is more than a line (taller than a tenth of the window)."""
+    return page.evaluate("""(selectors) => {
+        const sign = document.querySelector('#conn-banner').getBoundingClientRect();
+        const covered = selectors.filter((selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return sign.left < box.right && box.left < sign.right
+                && sign.top < box.bottom && box.top < sign.bottom;
+        });
+        if (sign.height > innerHeight / 10) covered.push(`a sign ${Math.round(sign.height)} px tall`);
+        return covered;
+    }""", list(selectors))
+
+
 def hold_animations(display) -> None:
     """Stop the lobby's animations for its picture: the call's flash at its end, and the
     notice strip (which scrolls in from the right edge, empty at first) with its text
@@ -270,6 +286,8 @@ def test_display_shows_reconnecting_and_catches_up_after_a_server_restart(
     display.wait_for_function("document.body.classList.contains('is-offline')")
     banner = display.locator("#conn-banner")
     assert banner.is_visible() and "Reconnecting" in banner.text_content()
+    # The last number called stays readable under it, and so does the office's name.
+    assert sign_covers(display, "#now-number", "#now-counter", "#office-name") == []
 
     again = server_factory(db, command="serve", port=server.port)
     restarted = time.monotonic()
@@ -444,4 +462,126 @@ def test_reception_issues_a_ticket_with_a_triage_note_and_can_reprint(tmp_path, 
     [waiting] = current["waiting"]
     assert (waiting["number"], waiting["priority"], waiting["channel"], waiting["note"]) == (
         "B001", "elderly", "reception", "นำสำเนาทะเบียนบ้านมาแล้ว")
+    assert pages.errors == []
+
+
+def open_counter_screen(pages, url: str, counter_id: int, width: int = 1280, height: int = 720):
+    """The small screen above a counter (a 1280x720 monitor), connected, its counter drawn.
+    It records when #number first shows each text (`window.shownAt`, Date.now() ms) and
+    each time the number starts blinking (`window.blinks`)."""
+    page = pages.open(f"{url}/display/counter/{counter_id}", width, height)
+    page.wait_for_function("!document.body.classList.contains('is-offline')"
+                           " && document.querySelector('#name').textContent.startsWith('ช่อง ')")
+    page.evaluate("""() => {
+        const el = document.querySelector('#number');
+        window.shownAt = {[el.textContent]: Date.now()};
+        new MutationObserver(() => {
+            if (!(el.textContent in window.shownAt)) window.shownAt[el.textContent] = Date.now();
+        }).observe(el, {childList: true, characterData: true, subtree: true});
+        window.blinks = 0;
+        el.addEventListener('animationstart', () => { window.blinks += 1; });
+    }""")
+    return page
+
+
+def staff_post(server, token: str, path: str, body: dict | None = None) -> dict:
+    answer = requests.post(f"{server.url}/api/v1{path}", json=body or {},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_counter_screen_follows_its_own_counter_only(tmp_path, server_factory, pages):
+    """The screen above counter 1 shows the number called there within a second, blinks it
+    again on a recall, follows start, finish and the next call; the screen above counter 2
+    (which serves the same queue) never shows counter 1's numbers."""
+    server, db = start_demo(server_factory, tmp_path)
+    token = token_for("staff1", db, tmp_path)
+    for _ in range(3):
+        issue(server, 1)
+    screen = open_counter_screen(pages, server.url, 1)
+    other = open_counter_screen(pages, server.url, 2)
+    assert screen.text_content("#name") == "ช่อง 1" and other.text_content("#name") == "ช่อง 2"
+    assert screen.text_content("#number") == "—"
+    assert screen.text_content("#status") == "รอเรียกคิว / Waiting for the next call"
+
+    def shown_within_a_second(page, number: str, since_ms: float) -> None:
+        page.wait_for_function(f"document.querySelector('#number').textContent === '{number}'",
+                               timeout=2_000)
+        latency = page.evaluate(f"window.shownAt['{number}']") - since_ms
+        assert latency < 1000, (number, latency)
+
+    started = time.time() * 1000
+    first = call_next(server, token, 1)
+    assert first["number"] == "A001"
+    shown_within_a_second(screen, "A001", started)
+    screen.wait_for_function("document.querySelector('#service').textContent !== ''")
+    assert screen.text_content("#status") == "ขอเชิญ / Please come"
+    assert screen.text_content("#service") == "บัตรประจำตัวประชาชน / ID card"
+    screen.wait_for_function("window.blinks === 1")          # the new number blinks
+
+    # A recall: the same number blinks again.
+    staff_post(server, token, f"/tickets/{first['id']}/recall")
+    screen.wait_for_function("window.blinks === 2", timeout=1_000)
+    assert screen.text_content("#number") == "A001"
+    assert screen.text_content("#status") == "ขอเชิญ / Please come"
+
+    # Counter 2 calls the next of the same queue: its screen shows it, counter 1's does not.
+    started = time.time() * 1000
+    assert call_next(server, token, 2)["number"] == "A002"
+    shown_within_a_second(other, "A002", started)
+    assert screen.text_content("#number") == "A001"
+
+    staff_post(server, token, f"/tickets/{first['id']}/start")
+    screen.wait_for_function(
+        "document.querySelector('#status').textContent === 'กำลังให้บริการ / Serving'")
+    assert screen.text_content("#number") == "A001"
+
+    staff_post(server, token, f"/tickets/{first['id']}/finish")
+    screen.wait_for_function("document.querySelector('#number').textContent === '—'")
+    assert screen.text_content("#status") == "รอเรียกคิว / Waiting for the next call"
+    assert screen.text_content("#service") == ""
+    # Finished: the number stops blinking.
+    assert screen.evaluate("document.querySelector('#number').getAnimations().length") == 0
+
+    started = time.time() * 1000
+    assert call_next(server, token, 1)["number"] == "A003"
+    shown_within_a_second(screen, "A003", started)
+    assert screen.text_content("#status") == "ขอเชิญ / Please come"
+
+    # Counter 2's screen showed only its own number, in all that.
+    assert other.text_content("#number") == "A002"
+    assert set(other.evaluate("Object.keys(window.shownAt)")) == {"—", "A002"}
+    for page in (screen, other):
+        size = fits(page)
+        assert size["width"] <= 1280 and size["height"] <= 720, size
+    assert pages.errors == []
+
+
+def test_counter_screen_shows_reconnecting_and_catches_up_after_a_server_restart(
+        tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    token = token_for("staff1", db, tmp_path)
+    for _ in range(2):
+        issue(server, 1)
+    screen = open_counter_screen(pages, server.url, 1)
+    assert call_next(server, token, 1)["number"] == "A001"
+    screen.wait_for_function("document.querySelector('#number').textContent === 'A001'")
+
+    server.kill()
+    screen.wait_for_function("document.body.classList.contains('is-offline')")
+    sign = screen.locator("#conn-banner")
+    assert sign.is_visible() and "Reconnecting" in sign.text_content()
+    assert sign_covers(screen, "#name", "#number", "#status") == []   # still readable
+    assert screen.text_content("#number") == "A001"
+
+    again = server_factory(db, command="serve", port=server.port)
+    # socket.io's reconnection back-off is capped at 5 s; 20 s leaves room for a busy machine.
+    screen.wait_for_function("!document.body.classList.contains('is-offline')", timeout=20_000)
+    assert sign.is_hidden()
+    started = time.time() * 1000
+    assert call_next(again, token, 1)["number"] == "A002"
+    screen.wait_for_function("document.querySelector('#number').textContent === 'A002'",
+                             timeout=2_000)
+    assert screen.evaluate("window.shownAt['A002']") - started < 1000
     assert pages.errors == []
