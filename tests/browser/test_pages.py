@@ -142,6 +142,22 @@ def controls_out_of_view(page) -> list:
     }""")
 
 
+def smallest_font(page, selector: str) -> float:
+    """The smallest computed font size, in CSS pixels, of the elements the selector finds."""
+    return page.evaluate("""(selector) => Math.min(...Array.from(
+        document.querySelectorAll(selector), (el) => parseFloat(getComputedStyle(el).fontSize)))""",
+        selector)
+
+
+def in_view(page, *selectors: str) -> list:
+    """Which of the elements are not wholly inside the window as it is now (not scrolled)."""
+    return page.evaluate("""(selectors) => selectors.filter((selector) => {
+        const box = document.querySelector(selector).getBoundingClientRect();
+        return box.width === 0 || box.top < 0 || box.left < 0
+            || box.bottom > innerHeight || box.right > innerWidth;
+    })""", list(selectors))
+
+
 def sign_covers(page, *selectors: str) -> list:
     """Which of the elements the reconnecting sign covers (their boxes meet), and whether the
     sign itself is more than a line (taller than a tenth of the window)."""
@@ -222,7 +238,12 @@ def test_kiosk_issues_a_ticket_and_shows_it_on_screen_when_the_printer_is_down(
     token = status_url.rsplit("/t/", 1)[1]
     status = requests.get(f"{server.url}/api/v1/tickets/{token}", timeout=5).json()
     assert status["number"] == "A001" and status["status"] == "waiting"
-    assert fits(kiosk)["width"] <= 1080
+    # The whole ticket is in view, with no scrolling, on a portrait and a landscape kiosk.
+    for width, height in [(1080, 1920), (1920, 1080)]:
+        kiosk.set_viewport_size({"width": width, "height": height})
+        size = fits(kiosk)
+        assert size["width"] <= width and size["height"] <= height, (width, size)
+        assert in_view(kiosk, "#ticket-number", "#ticket-qr", ".take-ticket", "#done") == [], width
     assert pages.errors == []
 
 
@@ -320,9 +341,15 @@ def test_screens_at_their_real_sizes(tmp_path, server_factory, pages):
     kiosk.locator("#services button.service").first.wait_for()
     save_screen(kiosk, tmp_path, "kiosk-portrait.png", (1080, 1920))
     assert fits(kiosk)["width"] <= 1080
+    # Type a citizen of 70 reads without glasses: a service's name is at least 36 px high,
+    # a smallest line (the English name, the queue) at least 20 px.
+    assert smallest_font(kiosk, ".service .name") >= 36
+    assert smallest_font(kiosk, ".service .name-alt, .service .queue") >= 20
     kiosk.set_viewport_size({"width": 1920, "height": 1080})
     save_screen(kiosk, tmp_path, "kiosk-landscape.png", (1920, 1080))
     assert fits(kiosk)["width"] <= 1920
+    assert smallest_font(kiosk, ".service .name") >= 32
+    assert smallest_font(kiosk, ".service .name-alt, .service .queue") >= 20
 
     # A morning's queue: a few tickets in several services, three counters busy.
     for service_id, priority in [(1, "normal"), (1, "elderly"), (1, "normal"), (2, "normal"),
@@ -392,6 +419,41 @@ def test_every_console_action_is_in_view_at_1366x768(tmp_path, server_factory, p
     console.screenshot(path=str(tmp_path / "console-error.png"))
     assert controls_out_of_view(console) == []
     assert fits(console)["width"] <= 1366
+    assert pages.errors == []
+
+
+def test_the_triage_note_stays_on_the_console_through_live_updates_and_a_reload(
+        tmp_path, server_factory, pages):
+    """The counter's live room is public (its screen joins it), so its events carry no note:
+    the reception desk's note must not vanish from the clerk's console when one arrives, in
+    whatever order it comes with the call's own answer, nor after a reload."""
+    server, db = start_demo(server_factory, tmp_path)
+    staff = token_for("staff1", db, tmp_path)
+    reception = token_for("reception", db, tmp_path)
+    note = "ขาดสำเนาทะเบียนบ้าน ให้ถ่ายเอกสารที่จุดบริการ"
+    answer = requests.post(f"{server.url}/api/v1/tickets",
+                           json={"service_id": 1, "channel": "reception", "note": note},
+                           headers={"Authorization": f"Bearer {reception}"}, timeout=5)
+    assert answer.status_code == 201, answer.text
+    ticket = answer.json()
+    console = open_console(pages, server.url)
+    console.keyboard.press("n")
+    console.wait_for_function(
+        "document.querySelector('#cur-number').textContent === '" + ticket["number"] + "'")
+    console.wait_for_function("!document.querySelector('#cur-note-wrap').hidden")
+    assert console.text_content("#cur-note") == note
+    # The clerk's colleague starts the service from another device: only the live event tells.
+    requests.post(f"{server.url}/api/v1/tickets/{ticket['id']}/start",
+                  headers={"Authorization": f"Bearer {staff}"}, timeout=5).raise_for_status()
+    console.wait_for_function("document.querySelector('#cur-status').className.includes('serving')")
+    assert console.locator("#cur-note").is_visible()
+    assert console.text_content("#cur-note") == note
+    console.reload()
+    console.wait_for_function(
+        "document.querySelector('#cur-number').textContent === '" + ticket["number"] + "'"
+        " && !document.body.classList.contains('is-offline')")
+    console.wait_for_function("!document.querySelector('#cur-note-wrap').hidden")
+    assert console.text_content("#cur-note") == note
     assert pages.errors == []
 
 
