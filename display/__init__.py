@@ -11,7 +11,7 @@ def lobby():
     return flask.render_template("display/lobby.html")
 
 
-@display.get("/display/counter/<int:counter_id>")
+@display.get("/display/counter/<id:counter_id>")
 def counter_screen(counter_id: int):
     return flask.render_template("display/counter.html", counter_id=counter_id)
 

@@ -23,6 +23,7 @@ from .service_layer.queue import Queue, QueueSettings, utc_now
 from .service_layer.unit_of_work import UnitOfWork
 from .web.auth import init_auth
 from .web.errors import init_errors
+from .web.schemas import IdConverter
 
 
 @dataclass
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
     init_errors(app)
     init_auth(app)
 
+    app.url_map.converters["id"] = IdConverter
     from .live import print_agents  # noqa: F401 - registers the agents' Socket.IO handlers
     from .web.api import api
     from .web.pages import pages

@@ -94,6 +94,18 @@ def test_unknown_ids_are_404_not_500(api):
     assert api.client.get("/api/v1/nothing-here").json["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/tickets/{}/transfer", "/tickets/{}/finish",
+                                  "/counters/{}/call-next", "/bookings/{}/cancel"])
+def test_ids_beyond_the_database_range_are_404_not_500(api, app, path):
+    """2**31 no longer fits PostgreSQL's INTEGER, 2**63 not SQLite's: found by schemathesis."""
+    before = counts(app)
+    for number in (2**31, 2**63, 402605557341470326784, 0):
+        response = api.post(path.format(number), {"service_id": 1}, as_="manager")
+        assert response.status_code == 404, (path, number, response.json)
+        assert response.json["error"]["code"] == "not_found"
+    assert counts(app) == before
+
+
 def test_transfer_to_a_missing_service_changes_nothing(api):
     t = api.issue(1)
     assert api.post(f"/tickets/{t['id']}/transfer", {"service_id": 77}, as_="staff1").status_code == 404

@@ -74,20 +74,20 @@ def counters():
     return flask.jsonify(queue().counters(staff_member().office_id))
 
 
-@api.get("/counters/<int:counter_id>")
+@api.get("/counters/<id:counter_id>")
 @require(STAFF_ROLES)
 def counter(counter_id: int):
     return flask.jsonify(queue().counter(counter_id))
 
 
-@api.get("/counters/<int:counter_id>/waiting")
+@api.get("/counters/<id:counter_id>/waiting")
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
     return flask.jsonify(queue().counter_waiting(counter_id))
 
 
-@api.post("/counters/<int:counter_id>/settings")
+@api.post("/counters/<id:counter_id>/settings")
 @require(COUNTER_ROLES)
 def counter_settings(counter_id: int):
     body = schemas.parse(schemas.CounterSettings)
@@ -95,7 +95,7 @@ def counter_settings(counter_id: int):
                                              service_ids=body.service_ids))
 
 
-@api.post("/counters/<int:counter_id>/call-next")
+@api.post("/counters/<id:counter_id>/call-next")
 @require(COUNTER_ROLES)
 def call_next(counter_id: int):
     body = schemas.parse(schemas.CallNext)
@@ -103,52 +103,52 @@ def call_next(counter_id: int):
     return flask.jsonify(queue().call_next(counter_id, actor(), seen))
 
 
-@api.post("/counters/<int:counter_id>/call")
+@api.post("/counters/<id:counter_id>/call")
 @require(COUNTER_ROLES)
 def call_ticket(counter_id: int):
     body = schemas.parse(schemas.CallTicket)
     return flask.jsonify(queue().call_ticket(counter_id, body.ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/recall")
+@api.post("/tickets/<id:ticket_id>/recall")
 @require(COUNTER_ROLES)
 def recall(ticket_id: int):
     return flask.jsonify(queue().recall(ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/hold")
+@api.post("/tickets/<id:ticket_id>/hold")
 @require(COUNTER_ROLES)
 def hold(ticket_id: int):
     """Set the ticket aside at its counter; call it back with POST /counters/<id>/call."""
     return flask.jsonify(queue().hold(ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/start")
+@api.post("/tickets/<id:ticket_id>/start")
 @require(COUNTER_ROLES)
 def start(ticket_id: int):
     return flask.jsonify(queue().start(ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/finish")
+@api.post("/tickets/<id:ticket_id>/finish")
 @require(COUNTER_ROLES)
 def finish(ticket_id: int):
     return flask.jsonify(queue().finish(ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/no-show")
+@api.post("/tickets/<id:ticket_id>/no-show")
 @require(COUNTER_ROLES)
 def no_show(ticket_id: int):
     return flask.jsonify(queue().no_show(ticket_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/transfer")
+@api.post("/tickets/<id:ticket_id>/transfer")
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def transfer(ticket_id: int):
     body = schemas.parse(schemas.Transfer)
     return flask.jsonify(queue().transfer(ticket_id, body.service_id, actor()))
 
 
-@api.post("/tickets/<int:ticket_id>/cancel")
+@api.post("/tickets/<id:ticket_id>/cancel")
 def cancel(ticket_id: int):
     """Staff cancel by id; a citizen cancels by sending the token from their ticket's QR."""
     body = schemas.parse(schemas.CancelTicket)
@@ -163,7 +163,7 @@ def cancel(ticket_id: int):
     return flask.jsonify(queue().cancel_by_token(body.token))
 
 
-@api.post("/tickets/<int:ticket_id>/reprint")
+@api.post("/tickets/<id:ticket_id>/reprint")
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def reprint(ticket_id: int):
     body = schemas.parse(schemas.Reprint)
@@ -224,7 +224,7 @@ def list_bookings():
     return flask.jsonify(bookings().day(staff_member().office_id, _day_arg("date")))
 
 
-@api.post("/bookings/<int:booking_id>/cancel")
+@api.post("/bookings/<id:booking_id>/cancel")
 @require(RECEPTION_ROLES)
 def cancel_booking(booking_id: int):
     return flask.jsonify(bookings().cancel(booking_id, actor(), staff_member().office_id))

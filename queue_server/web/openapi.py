@@ -86,7 +86,9 @@ def openapi_document() -> dict:
         params = [p.strip("{}") for p in path.split("/") if p.startswith("{")]
         if params:
             op["parameters"] = [{"name": p, "in": "path", "required": True,
-                                 "schema": {"type": "string" if p in ("token", "kiosk_id") else "integer"}}
+                                 "schema": ({"type": "string"} if p in ("token", "kiosk_id") else
+                                            {"type": "integer", "minimum": 1,
+                                             "maximum": schemas.MAX_ID})}
                                 for p in params]
         paths.setdefault(path, {})[method] = op
     return {

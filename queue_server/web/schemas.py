@@ -9,10 +9,23 @@ import flask
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints,
                       field_validator)
 
+from werkzeug.routing import IntegerConverter
+
 from ..domain.errors import DomainError
 from ..domain.model import Channel, Priority
 
-Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a database id, 1 to MAX_ID. A larger number matches no route
+    (a 404) instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 KioskId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
