@@ -475,6 +475,8 @@ class Queue:
     def _set_counter_services(self, uow: UnitOfWork, counter: Counter,
                               service_ids: list[int]) -> None:
         from ..domain.model import CounterService
+        if not service_ids:
+            raise InvalidTransition("A counter serves at least one service.")
         if len(set(service_ids)) != len(service_ids):
             raise InvalidTransition("A service is listed twice.")
         for sid in service_ids:

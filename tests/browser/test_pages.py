@@ -106,7 +106,8 @@ def controls_out_of_view(page) -> list:
     ticket back."""
     return page.evaluate("""() => {
         const controls = document.querySelectorAll(
-            '[data-action], #toggle-open, #counter-select, #call-number, #call-number-form button,'
+            '[data-action], #toggle-open, #choose-services, #counter-select, #call-number,'
+            + ' #call-number-form button,'
             + ' #held-list button');
         const out = [];
         const outside = (box, area) => box.top < area.top || box.left < area.left
@@ -454,6 +455,51 @@ def test_the_triage_note_stays_on_the_console_through_live_updates_and_a_reload(
         " && !document.body.classList.contains('is-offline')")
     console.wait_for_function("!document.querySelector('#cur-note-wrap').hidden")
     assert console.text_content("#cur-note") == note
+    assert pages.errors == []
+
+
+def test_clerk_chooses_the_services_the_counter_serves_today_and_their_order(
+        tmp_path, server_factory, pages):
+    """Counter 1 serves ID cards (A); today it takes information (D) too, D first."""
+    server, db = start_demo(server_factory, tmp_path)
+    first_a = issue(server, 1)
+    first_d = issue(server, 4)
+    console = open_console(pages, server.url)
+    assert console.text_content("#counter-services") == "A"
+    console.keyboard.press("v")
+    dialog = console.locator("#services-dialog")
+    dialog.wait_for()
+    rows = dialog.locator("#services-options li")
+    assert rows.count() == 5 and rows.first.locator("input").is_checked()
+    # Nothing ticked: refused in the dialog, nothing sent.
+    rows.first.locator("input").uncheck()
+    dialog.locator("#services-save").click()
+    assert dialog.locator("#services-error").is_visible() and dialog.is_visible()
+    rows.first.locator("input").check()
+    d_row = dialog.locator("#services-options li[data-service-id='4']")
+    d_row.locator("input").check()
+    while rows.first.get_attribute("data-service-id") != "4":
+        d_row.locator("button.move").first.click()          # up
+    d_row.locator("input").press("Enter")                   # Enter saves, as Save does
+    console.wait_for_function("document.querySelector('#counter-services').textContent === 'D, A'")
+    assert not dialog.is_visible()
+    assert controls_out_of_view(console) == []
+    staff = requests.get(f"{server.url}/api/v1/counters/1", timeout=5,
+                         headers={"Authorization": f"Bearer {token_for('staff1', db, tmp_path)}"})
+    assert staff.json()["service_ids"] == [4, 1]
+    # D is the counter's first service now: its ticket goes before the earlier A ticket.
+    console.keyboard.press("n")
+    console.wait_for_function(
+        "document.querySelector('#cur-number').textContent === '" + first_d["number"] + "'")
+    assert first_a["number"] == "A001"
+    # O closes the counter (after the ticket is done) and opens it again.
+    console.wait_for_function("!document.querySelector('[data-action=next]').disabled")
+    console.keyboard.press("f")
+    console.wait_for_function("document.querySelector('#current').hidden")
+    console.keyboard.press("o")
+    console.wait_for_function("document.querySelector('#counter-state').textContent.startsWith('ปิด')")
+    console.keyboard.press("o")
+    console.wait_for_function("document.querySelector('#counter-state').textContent.startsWith('เปิด')")
     assert pages.errors == []
 
 

@@ -164,6 +164,11 @@ def test_counter_services_can_be_changed_for_the_day(api):
     assert body["service_ids"] == [4, 1]
     d = api.issue(4)
     assert api.call_next(1).json["id"] == d["id"]
+    # A counter left serving nothing, a service twice or one of no office: refused, unchanged.
+    for ids, status in (([], 409), ([4, 4], 409), ([4, 999], 404)):
+        refused = api.post("/counters/1/settings", {"service_ids": ids}, as_="staff1")
+        assert refused.status_code == status, (ids, refused.json)
+    assert api.get("/counters/1", as_="staff1").json["service_ids"] == [4, 1]
 
 
 def test_eta_uses_open_counters_and_recent_service_times(api, clock):
