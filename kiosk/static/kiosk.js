@@ -223,7 +223,7 @@
       else if (s.waiting === 0 || s.eta_minutes <= 0) queueText = t("noWait");
       else queueText = t("waiting", s.waiting) + " · " + t("about", s.eta_minutes);
       box.appendChild(h("button", {
-        class: "service", type: "button", role: "listitem", disabled: !s.open,
+        class: "service", type: "button", disabled: !s.open,
         "aria-disabled": s.open ? null : "true", onclick: function () { chooseService(s); }
       },
         h("span", { class: "code", "aria-hidden": "true" }, s.code),

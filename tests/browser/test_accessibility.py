@@ -1,0 +1,104 @@
+"""Every screen, in the states people see, checked by axe-core (Deque's accessibility engine,
+the one browsers' own audits use) in the real Chromium: names and labels on every control,
+contrast, landmarks and headings, ARIA used correctly, the page's language.
+
+axe-core comes with the axe-playwright-python package (PyPI), so nothing is fetched at run
+time. Every violation fails the test, whatever its impact, with what and where."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from axe_playwright_python.sync_playwright import Axe
+
+from browser_fixtures import browser, pages  # noqa: F401 - fixtures
+from test_pages import issue, open_console, open_display, start_demo
+from test_processes import token_for
+
+pytestmark = pytest.mark.live_server
+
+AXE = Axe()
+
+
+def violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each: rule, impact, where."""
+    results = AXE.run(page, options={"resultTypes": ["violations"]})
+    found = []
+    for rule in results.response["violations"]:
+        targets = ", ".join(" ".join(node["target"]) for node in rule["nodes"][:4])
+        found.append(f"{rule['id']} ({rule['impact']}): {rule['help']} at {targets}")
+    return found
+
+
+def test_kiosk_screens_are_accessible(tmp_path, server_factory, pages):
+    server, _ = start_demo(server_factory, tmp_path)
+    kiosk = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)
+    kiosk.locator("#services button.service").first.wait_for()
+    assert violations(kiosk) == [], "start screen"
+    kiosk.locator("#services button.service").first.tap()
+    kiosk.locator("#screen-priority").wait_for()
+    assert violations(kiosk) == [], "priority screen"
+    kiosk.locator("#priorities [data-priority=elderly]").tap()
+    kiosk.locator("#screen-done").wait_for()
+    kiosk.wait_for_function("document.querySelector('#ticket-qr').complete")
+    assert violations(kiosk) == [], "ticket screen"
+    kiosk.locator("#done").tap()
+    kiosk.locator("#services button.service").first.wait_for()
+    kiosk.locator("#lang-toggle").tap()                      # English
+    kiosk.wait_for_function("document.documentElement.lang === 'en'")
+    assert violations(kiosk) == [], "start screen in English"
+    kiosk.locator("#booking-start").tap()
+    kiosk.locator("#screen-booking").wait_for()
+    assert violations(kiosk) == [], "booking check-in screen"
+    assert pages.errors == []
+
+
+def test_lobby_and_counter_screens_are_accessible(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    issue(server, 1)
+    issue(server, 2)
+    token = token_for("staff1", db, tmp_path)
+    display = open_display(pages, server.url)
+    requests.post(f"{server.url}/api/v1/counters/1/call-next", json={}, timeout=5,
+                  headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+    display.wait_for_function("document.querySelector('#now-number').textContent === 'A001'")
+    assert violations(display) == [], "lobby display"
+    screen = pages.open(f"{server.url}/display/counter/1", 800, 480)
+    screen.wait_for_function("!document.body.classList.contains('is-offline')")
+    assert violations(screen) == [], "counter screen"
+    assert pages.errors == []
+
+
+def test_staff_pages_are_accessible(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    ticket = issue(server, 1)
+    login = pages.open(f"{server.url}/login", 1366, 768)
+    assert violations(login) == [], "log-in page"
+    console = open_console(pages, server.url)
+    assert violations(console) == [], "console, nothing called"
+    console.keyboard.press("n")
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A001'")
+    assert violations(console) == [], "console with a ticket"
+    console.keyboard.press("t")
+    console.locator("#transfer-dialog").wait_for()
+    assert violations(console) == [], "transfer dialog"
+    console.keyboard.press("Escape")
+    console.keyboard.press("v")
+    console.locator("#services-dialog").wait_for()
+    assert violations(console) == [], "services dialog"
+    console.keyboard.press("Escape")
+
+    status = pages.open(ticket["status_url"], 390, 844)             # the citizen's phone
+    status.wait_for_function("document.body.textContent.includes('A001')")
+    assert violations(status) == [], "ticket status page"
+
+    for page_path, user in (("/reception", "reception"), ("/manager", "manager")):
+        page = pages.open(f"{server.url}/login", 1366, 768)
+        page.fill("#username", user)
+        page.fill("#password", f"{user}-demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(f"{server.url}{page_path}")
+        page.wait_for_load_state("networkidle")
+        assert violations(page) == [], page_path
+    assert pages.errors == []
