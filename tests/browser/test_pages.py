@@ -518,7 +518,9 @@ def test_clerk_holds_a_ticket_serves_the_next_and_calls_the_held_one_back(
     console.wait_for_function("!document.querySelector('[data-action=next]').disabled")
     console.click("[data-action=next]")
     console.wait_for_function("document.querySelector('#cur-number').textContent === 'A002'")
-    console.click("#held-list li button")
+    console.wait_for_function("!document.querySelector('#held-list button').disabled"
+                              " && !document.querySelector('[data-action=next]').disabled")
+    console.keyboard.press("b")  # back: the held citizen is called again
     console.wait_for_function("document.querySelector('#cur-number').textContent === 'A001'")
     console.wait_for_function("document.querySelector('#held-wrap').hidden")
     token = token_for("staff1", server.db_url, tmp_path)
@@ -536,8 +538,10 @@ def test_clerk_sees_the_waiting_list_and_calls_a_particular_number(tmp_path, ser
     console.wait_for_function("document.querySelectorAll('#waiting-body tr').length === 3")
     assert [n.strip() for n in console.locator("#waiting-body strong").all_text_contents()] == [
         "A001", "A002", "A003"]
-    console.fill("#call-number", "a003")  # typed in lower case, and no shortcut fires
-    console.press("#call-number", "Enter")
+    console.keyboard.press("g")           # to the number field; typed in lower case, and
+    console.keyboard.type("a003")         # no shortcut fires while typing (a = nothing, 0, 3)
+    assert console.input_value("#call-number") == "a003"
+    console.keyboard.press("Enter")
     console.wait_for_function("document.querySelector('#cur-number').textContent === 'A003'")
     console.wait_for_function("document.querySelectorAll('#waiting-body tr').length === 2")
     console.fill("#call-number", "A999")
