@@ -293,6 +293,50 @@ def test_clerk_calls_next_and_the_lobby_display_shows_and_announces_it_within_a_
     assert pages.errors == []
 
 
+def test_back_to_back_calls_are_announced_in_turn_and_a_recall_is_announced_again(
+        tmp_path, server_factory, pages):
+    """Two counters call at once: the TV speaks one call, then the other, never both at
+    once. A recall shows the number again, marked as a recall, and is spoken again."""
+    server, db = start_demo(server_factory, tmp_path)
+    token = token_for("staff1", db, tmp_path)
+    issue(server, 1)
+    issue(server, 1)
+    display = open_display(pages, server.url)
+    # What the announcer plays, sampled every 10 ms: (playing now, how many wait).
+    display.evaluate("""() => {
+        window.trace = [];
+        setInterval(() => {
+            const a = GECC.announcer, last = trace[trace.length - 1];
+            const now = [a.current, a.pending.length];
+            if (!last || last[0] !== now[0] || last[1] !== now[1]) trace.push(now);
+        }, 10);
+    }""")
+    first = call_next(server, token, 1)
+    second = call_next(server, token, 2)
+    assert (first["number"], second["number"]) == ("A001", "A002")
+    text_1 = "ขอเชิญหมายเลข A 0 0 1 ที่ช่องบริการ 1"
+    text_2 = "ขอเชิญหมายเลข A 0 0 2 ที่ช่องบริการ 2"
+    display.wait_for_function(f"window.trace.some(([now]) => now === '{text_2}')", timeout=15_000)
+    display.wait_for_function("GECC.announcer.current === null", timeout=15_000)
+    trace = display.evaluate("window.trace")
+    playing = [now for i, (now, _) in enumerate(trace)
+               if now is not None and (i == 0 or trace[i - 1][0] != now)]
+    assert playing == [text_1, text_2], trace                  # in turn, each once
+    assert [text_1, 1] in trace, trace                         # the second waited its turn
+    assert display.text_content("#now-number") == "A002"
+
+    requests.post(f"{server.url}/api/v1/tickets/{first['id']}/recall", timeout=5,
+                  headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+    display.wait_for_function("document.querySelector('#now-number').textContent === 'A001'"
+                              " && !document.querySelector('#now-recall').hidden")
+    assert display.text_content("#now-counter") == "1"
+    display.wait_for_function(
+        f"window.trace.filter(([now], i) => now === '{text_1}'"
+        f" && window.trace[i - 1][0] !== now).length === 2", timeout=15_000)
+    assert display.evaluate("window.announcements") == [text_1, text_2, text_1]
+    assert pages.errors == []
+
+
 def test_display_shows_reconnecting_and_catches_up_after_a_server_restart(
         tmp_path, server_factory, pages):
     server, db = start_demo(server_factory, tmp_path)
