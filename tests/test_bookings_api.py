@@ -148,7 +148,7 @@ def test_a_check_in_when_the_service_is_closed_changes_nothing(api, app):
     with app.extensions["gecc"].queue.uow() as uow:
         uow.repo.service(1).active = False
         uow.commit()
-    app.extensions["gecc"].queue.catalog.forget_counters()
+    app.extensions["gecc"].queue.catalog.forget_reference()
     before = counts(app)
     refused = check_in(api, code)
     assert refused.status_code == 409 and refused.json["error"]["code"] == "service_closed"

@@ -149,7 +149,10 @@
 
   function onQueueChanged(q) {
     state.services.forEach(function (s) {
-      if (s.id === q.service_id) { s.waiting = q.waiting; s.eta_minutes = q.eta_minutes; }
+      if (s.id !== q.service_id) return;
+      s.waiting = q.waiting;
+      s.eta_minutes = q.eta_minutes;
+      if (typeof q.open === "boolean") s.open = q.open;   // a manager closed or opened it
     });
     renderServices();
   }

@@ -75,8 +75,8 @@ class Catalog:
     def forget_printer(self) -> None:
         self.printers.clear()
 
-    def forget_counters(self) -> None:
-        """A counter opened, closed or changed its services here: read them afresh."""
+    def forget_reference(self) -> None:
+        """An office, service or counter changed here: read them afresh."""
         self.reference.clear()
 
 

@@ -231,13 +231,38 @@ class Queue:
             if is_open is not None:
                 counter.is_open = is_open
             uow.session.flush()
-            self.catalog.forget_counters()
+            self.catalog.forget_reference()
             touched = before | set(counter.service_ranks())
             self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], self.clock())
             view = self._counter_view(uow, counter)
             self._notify_counter(uow, counter)
             uow.commit()
-            self.catalog.forget_counters()  # again: another request may have cached the old state
+            self.catalog.forget_reference()  # again: another request may have cached the old state
+            return view
+        return self._write(run)
+
+    def set_service(self, service_id: int, actor: Actor, is_open: bool,
+                    office_id: int | None = None) -> dict:
+        """Open or close a service for new tickets (its national system is down, its clerks
+        are away). Who already waits keeps the place and is still called; kiosks show it
+        closed within their refresh, the lobby at once."""
+        def run(uow: UnitOfWork) -> dict:
+            service = uow.repo.service(service_id)  # the row itself, not the catalog's copy
+            if service is None or (office_id is not None and service.office_id != office_id):
+                raise NotFound(f"There is no service {service_id}.")
+            office = self._office(uow, service.office_id)
+            if service.active != is_open:
+                service.active = is_open
+                log.info("service %s %s by %s %s", service.code, "opened" if is_open else "closed",
+                         actor.kind, actor.id)
+            now = self.clock()
+            self.catalog.forget_reference()
+            self._notify_queue(uow, office, [service], now)
+            view = service_view(service, queue_stats(uow.repo, self.catalog, [service],
+                                                     office.service_day(now), now)[service.id],
+                                office, now)
+            uow.commit()
+            self.catalog.forget_reference()  # again: another request may have cached the old state
             return view
         return self._write(run)
 
@@ -281,7 +306,7 @@ class Queue:
             office.notice = text
             uow.notify("notice_changed", {"text": text}, "display")
             uow.commit()
-            self.catalog.forget_counters()  # the catalog's office copy is stale now
+            self.catalog.forget_reference()  # the catalog's office copy is stale now
             return {"notice": text}
         return self._write(run)
 

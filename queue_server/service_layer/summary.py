@@ -47,6 +47,7 @@ def day_summary(day: date, services: list, counters: list, tickets: list[Ticket]
         within = sum(1 for w in waits if w <= s.target_wait_minutes * 60)
         rows.append({
             "service_id": s.id, "code": s.code, "name_th": s.name_th, "name_en": s.name_en,
+            "active": s.active,
             "issued": sum(1 for t in mine if t.issued_service_id == s.id),
             "waiting": statuses["waiting"], "at_counter": statuses["called"] + statuses["serving"],
             "finished": statuses["finished"], "no_show": statuses["no_show"],

@@ -52,7 +52,8 @@ def service_view(service: Service, stats: QueueStats, office: Office, now: datet
         "id": service.id, "code": service.code,
         "name_th": service.name_th, "name_en": service.name_en,
         "waiting": stats.waiting, "eta_minutes": stats.eta(stats.waiting),
-        "open": bool(service.active and office.is_open_at(now)),
+        "open": bool(service.active and office.is_open_at(now)),  # takes a ticket now
+        "active": service.active,  # the manager's switch; `open` also needs office hours
         "counters_open": stats.counters_open,
         "standard_minutes": service.standard_minutes,
         "target_wait_minutes": service.target_wait_minutes,

@@ -95,6 +95,14 @@ def counter_settings(counter_id: int):
                                              service_ids=body.service_ids))
 
 
+@api.post("/services/<id:service_id>/settings")
+@require(MANAGER_ROLES)
+def service_settings(service_id: int):
+    body = schemas.parse(schemas.ServiceSettings)
+    return flask.jsonify(queue().set_service(service_id, actor(), is_open=body.open,
+                                             office_id=staff_member().office_id))
+
+
 @api.post("/counters/<id:counter_id>/call-next")
 @require(COUNTER_ROLES)
 def call_next(counter_id: int):

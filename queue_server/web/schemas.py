@@ -70,6 +70,11 @@ class Reprint(Body):
                                   "printer that printed the ticket first")
 
 
+class ServiceSettings(Body):
+    open: StrictBool = Field(description="Take new tickets (true) or not (false); who waits is "
+                                         "still called")
+
+
 class Notice(Body):
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 

@@ -596,6 +596,54 @@ def test_clerk_sees_the_waiting_list_and_calls_a_particular_number(tmp_path, ser
     assert pages.errors == []
 
 
+def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_closed(
+        tmp_path, server_factory, pages):
+    """The national ID-card system is down: the manager stops new A tickets. The lobby shows
+    A closed at once, the kiosk shows it closed with the office's hours and gives no ticket;
+    who already waits is still called. Then A opens again."""
+    server, db = start_demo(server_factory, tmp_path)
+    waiting = issue(server, 1)
+    display = open_display(pages, server.url)
+    tile = "document.querySelector('.service-tile[data-service-id=\"1\"]')"
+    display.wait_for_function(f"!{tile}.classList.contains('closed')")
+
+    manager = pages.open(f"{server.url}/login", 1366, 768)
+    manager.fill("#username", "manager")
+    manager.fill("#password", "manager-demo")
+    with manager.expect_navigation():
+        manager.click("button[type=submit]")
+    manager.goto(f"{server.url}/manager")
+    switch = manager.locator("button.service-switch[data-service-id='1']")
+    switch.wait_for()
+    assert switch.text_content() == "ปิดรับ / Stop"
+    manager.once("dialog", lambda dialog: dialog.accept())     # "Stop new tickets for A?"
+    switch.click()
+    manager.wait_for_function(
+        "document.querySelector(\"button.service-switch[data-service-id='1']\").textContent"
+        " === 'เปิดรับ / Resume'")
+    display.wait_for_function(f"{tile}.classList.contains('closed')")
+
+    kiosk = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)
+    first = kiosk.locator("#services button.service").first
+    first.wait_for()
+    assert first.is_disabled()
+    assert "ปิดให้บริการ" in first.text_content() and "08:30" in first.text_content()
+    first.tap(force=True)
+    assert kiosk.locator("#screen-services").is_visible()     # no priority step, no ticket
+    refused = requests.post(f"{server.url}/api/v1/tickets", json={"service_id": 1}, timeout=5)
+    assert refused.status_code == 409
+    token = token_for("staff1", db, tmp_path)
+    assert call_next(server, token, 1)["id"] == waiting["id"]  # who waited is still served
+
+    switch.click()                                              # open again: no question
+    manager.wait_for_function(
+        "document.querySelector(\"button.service-switch[data-service-id='1']\").textContent"
+        " === 'ปิดรับ / Stop'")
+    display.wait_for_function(f"!{tile}.classList.contains('closed')")
+    assert issue(server, 1)["number"] == "A002"
+    assert pages.errors == []
+
+
 def test_reception_issues_a_ticket_with_a_triage_note_and_can_reprint(tmp_path, server_factory, pages):
     server, db = start_demo(server_factory, tmp_path)
     page = pages.open(f"{server.url}/login?next=/reception", 1366, 768)

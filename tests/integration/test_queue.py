@@ -171,6 +171,26 @@ def test_counter_services_can_be_changed_for_the_day(api):
     assert api.get("/counters/1", as_="staff1").json["service_ids"] == [4, 1]
 
 
+def test_a_manager_closes_a_service_for_new_tickets_and_who_waits_is_still_called(api):
+    waiting = api.issue(2)
+    assert api.post("/services/2/settings", {"open": False}, as_="staff1").status_code == 403
+    assert api.post("/services/2/settings", {"open": "no"}, as_="manager").status_code == 400
+    closed = api.post("/services/2/settings", {"open": False}, as_="manager")
+    assert closed.status_code == 200 and closed.json["open"] is False
+    assert closed.json["waiting"] == 1
+    listed = {s["id"]: s for s in api.get("/services").json}
+    assert listed[2]["open"] is False and listed[2]["active"] is False and listed[1]["open"]
+    refused = api.post("/tickets", {"service_id": 2})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "service_closed"
+    assert api.post(f"/tickets/{api.issue(1)['id']}/transfer", {"service_id": 2},
+                    as_="staff1").status_code == 409
+    # Counter 3 serves B first: the citizen who waited is still called.
+    assert api.call_next(3).json["id"] == waiting["id"]
+    assert api.post("/services/2/settings", {"open": True}, as_="manager").json["open"] is True
+    assert api.issue(2)["number"] == "B002"
+    assert api.post("/services/999/settings", {"open": True}, as_="manager").status_code == 404
+
+
 def test_eta_uses_open_counters_and_recent_service_times(api, clock):
     # Service D (information, 5 minutes standard) is served by counters 4 and 5.
     for _ in range(4):
