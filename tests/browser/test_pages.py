@@ -547,6 +547,32 @@ def test_clerk_chooses_the_services_the_counter_serves_today_and_their_order(
     assert pages.errors == []
 
 
+def test_presses_during_a_slow_call_and_a_double_press_call_one_ticket_only(
+        tmp_path, server_factory, pages):
+    """On a slow network (0.8 s each way) the clerk presses Next three times and clicks it
+    twice more: one citizen is called, the next one still waits."""
+    server, db = start_demo(server_factory, tmp_path)
+    for _ in range(3):
+        issue(server, 1)
+    console = open_console(pages, server.url)
+    cdp = console.context.new_cdp_session(console)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 800,
+                                                   "downloadThroughput": -1, "uploadThroughput": -1})
+    for _ in range(3):
+        console.keyboard.press("n")
+    console.locator("[data-action=next]").click(force=True)
+    console.locator("[data-action=next]").click(force=True)
+    console.wait_for_function("document.querySelector('#cur-number').textContent === 'A001'")
+    console.wait_for_timeout(2500)       # every answer that could come has come
+    assert console.text_content("#cur-number") == "A001"
+    token = token_for("staff1", db, tmp_path)
+    waiting = requests.get(f"{server.url}/api/v1/counters/1/waiting", timeout=5,
+                           headers={"Authorization": f"Bearer {token}"}).json()
+    assert [t["number"] for t in waiting["waiting"]] == ["A002", "A003"], waiting
+    assert pages.errors == []
+
+
 def test_clerk_holds_a_ticket_serves_the_next_and_calls_the_held_one_back(
         tmp_path, server_factory, pages):
     server, _ = start_demo(server_factory, tmp_path)
