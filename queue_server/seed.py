@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .domain.hours import OpeningHours
-from .domain.model import Counter, CounterService, Office, Role, Service, User
+from .domain.model import (Actor, Counter, CounterService, Office, OfficeEvent, OfficeEventKind,
+                           Role, Service, User)
 
 # (code, Thai, English, standard minutes from the citizen manual, target wait minutes)
 DEMO_SERVICES = [
@@ -52,10 +53,15 @@ def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
                                     target_wait_minutes=target, sort_order=order)
             uow.repo.add(by_code[code])
         uow.session.flush()
+        opened = services.queue.clock()
         for number, name, codes in DEMO_COUNTERS:
             counter = Counter(office.id, number, name, is_open=True)
             counter.service_links = [CounterService(by_code[c].id, rank) for rank, c in enumerate(codes)]
             uow.repo.add(counter)
+            uow.session.flush()
+            # The record of open counters starts with the office (staffing evidence).
+            uow.repo.add(OfficeEvent(office.id, OfficeEventKind.COUNTER_OPENED, opened,
+                                     Actor("system"), counter_id=counter.id))
         for username, password, role, display_name in DEMO_USERS:
             uow.repo.add(User(office.id, username, display_name, role,
                               hash_password(password)))

@@ -230,6 +230,22 @@ booking_events = sa.Table(
     sa.Index("ix_booking_events_office_at", "office_id", "at"),
 )
 
+# Append-only like ticket_events (migration 0006): counters opened and closed, services
+# stopped and resumed, counters' services and the lobby notice set.
+office_events = sa.Table(
+    "office_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("kind", _enum(model.OfficeEventKind), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(64)),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("service_id", sa.ForeignKey("services.id")),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_office_events_office_at", "office_id", "at"),
+)
+
 _mapped = False
 
 
@@ -252,6 +268,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.TicketEvent, ticket_events, properties={
         "ticket": relationship(model.Ticket, lazy="raise"),
     })
+    mapper_registry.map_imperatively(model.OfficeEvent, office_events)
     mapper_registry.map_imperatively(booking.Booking, bookings,
                                      version_id_col=bookings.c.version)
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={

@@ -85,6 +85,18 @@ class EventKind(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
+class OfficeEventKind(str, enum.Enum):
+    """The changes to how the office serves, recorded like a ticket's: which counters were
+    open when (staffing against demand, GECC 3.1), which services took tickets, the notices."""
+
+    COUNTER_OPENED = "counter_opened"
+    COUNTER_CLOSED = "counter_closed"
+    COUNTER_SERVICES_SET = "counter_services_set"
+    SERVICE_OPENED = "service_opened"
+    SERVICE_CLOSED = "service_closed"
+    NOTICE_SET = "notice_set"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who caused a change: a clerk (`user`), a `kiosk`, the `citizen` or the `system`."""
@@ -213,6 +225,23 @@ class TicketEvent:
         self.office_id = office_id
         self.service_id = service_id
         self.counter_id = counter_id
+        self.data = data or {}
+
+
+class OfficeEvent:
+    """One row of the office's append-only record: a counter opened or closed, a service
+    stopped or resumed, the services of a counter or the lobby's notice set."""
+
+    def __init__(self, office_id: int, kind: OfficeEventKind, at: datetime, actor: Actor,
+                 counter_id: int | None = None, service_id: int | None = None,
+                 data: dict | None = None):
+        self.office_id = office_id
+        self.kind = kind
+        self.at = at
+        self.actor_kind = actor.kind
+        self.actor_id = actor.id
+        self.counter_id = counter_id
+        self.service_id = service_id
         self.data = data or {}
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import (Conflict, CounterClosed, InvalidTransition, NotFound, QueueEmpty,
                              ServiceClosed)
-from ..domain.model import (Actor, Channel, Counter, Office, Priority, Service, Ticket,
-                            TicketStatus, format_ticket_number)
+from ..domain.model import (Actor, Channel, Counter, Office, OfficeEvent, OfficeEventKind,
+                            Priority, Service, Ticket, TicketStatus, format_ticket_number)
 from ..domain.policy import CallingPolicy
 from .catalog import Catalog
 from .printing import queue_print_job
@@ -223,17 +223,24 @@ class Queue:
             if counter is None:
                 raise NotFound(f"There is no counter {counter_id}.")
             office = self._office(uow, counter.office_id)
-            before = set(counter.service_ranks())
-            if service_ids is not None:
+            now = self.clock()
+            before_ids = [link.service_id for link in counter.service_links]
+            before = set(before_ids)
+            if service_ids is not None and service_ids != before_ids:
                 self._set_counter_services(uow, counter, service_ids)
+                uow.repo.add(OfficeEvent(office.id, OfficeEventKind.COUNTER_SERVICES_SET, now,
+                                         actor, counter_id=counter.id,
+                                         data={"service_ids": service_ids, "before": before_ids}))
             if is_open is False and uow.repo.ticket_at_counter(counter.id) is not None:
                 raise Conflict(f"Counter {counter.name} still has a ticket; finish it first.")
-            if is_open is not None:
+            if is_open is not None and is_open != counter.is_open:
                 counter.is_open = is_open
+                kind = OfficeEventKind.COUNTER_OPENED if is_open else OfficeEventKind.COUNTER_CLOSED
+                uow.repo.add(OfficeEvent(office.id, kind, now, actor, counter_id=counter.id))
             uow.session.flush()
             self.catalog.forget_reference()
             touched = before | set(counter.service_ranks())
-            self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], self.clock())
+            self._notify_queue(uow, office, [uow.repo.service(s) for s in touched], now)
             view = self._counter_view(uow, counter)
             self._notify_counter(uow, counter)
             uow.commit()
@@ -251,11 +258,11 @@ class Queue:
             if service is None or (office_id is not None and service.office_id != office_id):
                 raise NotFound(f"There is no service {service_id}.")
             office = self._office(uow, service.office_id)
+            now = self.clock()
             if service.active != is_open:
                 service.active = is_open
-                log.info("service %s %s by %s %s", service.code, "opened" if is_open else "closed",
-                         actor.kind, actor.id)
-            now = self.clock()
+                kind = OfficeEventKind.SERVICE_OPENED if is_open else OfficeEventKind.SERVICE_CLOSED
+                uow.repo.add(OfficeEvent(office.id, kind, now, actor, service_id=service.id))
             self.catalog.forget_reference()
             self._notify_queue(uow, office, [service], now)
             view = service_view(service, queue_stats(uow.repo, self.catalog, [service],
@@ -297,13 +304,15 @@ class Queue:
                     "enforce_hours": office.enforce_hours, "notice": office.notice,
                     "open_now": office.is_open_at(self.clock())}
 
-    def set_notice(self, office_id: int, text: str) -> dict:
+    def set_notice(self, office_id: int, text: str, actor: Actor) -> dict:
         """The manager changes the lobby's notice strip; displays show it at once."""
         def run(uow: UnitOfWork) -> dict:
             office = uow.repo.office(office_id)  # the row itself, not the catalog's copy
             if office is None:
                 raise NotFound(f"There is no office {office_id}.")
             office.notice = text
+            uow.repo.add(OfficeEvent(office.id, OfficeEventKind.NOTICE_SET, self.clock(), actor,
+                                     data={"text": text}))
             uow.notify("notice_changed", {"text": text}, "display")
             uow.commit()
             self.catalog.forget_reference()  # the catalog's office copy is stale now

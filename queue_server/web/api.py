@@ -35,7 +35,7 @@ def office():
 def office_notice():
     """The text of the lobby display's notice strip (empty: the built-in notice)."""
     body = schemas.parse(schemas.Notice)
-    return flask.jsonify(queue().set_notice(staff_member().office_id, body.text))
+    return flask.jsonify(queue().set_notice(staff_member().office_id, body.text, actor()))
 
 
 @api.get("/services")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from queue_server.adapters.orm import metadata, ticket_events
+from queue_server.adapters.orm import metadata, office_events, ticket_events
 
 
 def test_migrations_match_the_mapped_tables(db_url):
@@ -48,5 +48,26 @@ def test_the_event_record_cannot_be_rewritten(db_url):
                     conn.execute(sa.text(statement))
         with engine.connect() as conn:
             assert conn.execute(sa.select(ticket_events.c.actor_kind)).scalars().all() == ["kiosk"]
+    finally:
+        engine.dispose()
+
+
+def test_the_office_record_cannot_be_rewritten(db_url):
+    """Which counters were open when is evidence too (migration 0006)."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.insert(office_events).values(
+                office_id=1, kind="counter_opened", at=datetime(2026, 12, 1, 2, tzinfo=timezone.utc),
+                actor_kind="user", actor_id="7", data={}))
+        for statement in ("UPDATE office_events SET kind = 'counter_closed'",
+                          "DELETE FROM office_events"):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement))
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(office_events.c.kind)).scalars().all() == ["counter_opened"]
     finally:
         engine.dispose()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from queue_server.adapters.orm import ticket_events, tickets
+from queue_server.adapters.orm import office_events, ticket_events, tickets
 
 
 def events(app, ticket_id):
@@ -189,6 +189,36 @@ def test_a_manager_closes_a_service_for_new_tickets_and_who_waits_is_still_calle
     assert api.post("/services/2/settings", {"open": True}, as_="manager").json["open"] is True
     assert api.issue(2)["number"] == "B002"
     assert api.post("/services/999/settings", {"open": True}, as_="manager").status_code == 404
+
+
+def office_record(app) -> list[tuple]:
+    with app.extensions["gecc"].engine.connect() as conn:
+        rows = conn.execute(sa.select(office_events).order_by(office_events.c.id)).mappings()
+        return [(r["kind"], r["counter_id"], r["service_id"], r["actor_kind"], r["data"])
+                for r in rows]
+
+
+def test_counters_opened_and_closed_and_services_stopped_are_on_the_office_record(api, app, clock):
+    """Which counters were open when is the staffing evidence (GECC 3.1); the record is kept
+    like a ticket's, and a setting sent again unchanged adds nothing."""
+    seeded = office_record(app)
+    assert [k for k, *_ in seeded] == ["counter_opened"] * 5          # the demo opens them
+    assert api.post("/counters/2/settings", {"open": False}, as_="staff1").status_code == 200
+    api.post("/counters/2/settings", {"open": False}, as_="staff1")  # again: nothing new
+    clock.advance(minutes=30)
+    api.post("/counters/2/settings", {"open": True, "service_ids": [2, 1]}, as_="staff1")
+    api.post("/counters/2/settings", {"service_ids": [2, 1]}, as_="staff1")  # unchanged
+    api.post("/services/3/settings", {"open": False}, as_="manager")
+    api.post("/services/3/settings", {"open": True}, as_="manager")
+    api.post("/office/notice", {"text": "ระบบบัตรประชาชนกลับมาใช้ได้แล้ว"}, as_="manager")
+    record = office_record(app)[len(seeded):]
+    assert [(kind, counter, service) for kind, counter, service, *_ in record] == [
+        ("counter_closed", 2, None), ("counter_services_set", 2, None),
+        ("counter_opened", 2, None), ("service_closed", None, 3), ("service_opened", None, 3),
+        ("notice_set", None, None)]
+    assert all(actor == "user" for _, _, _, actor, _ in record)
+    assert record[1][4] == {"service_ids": [2, 1], "before": [1, 2]}
+    assert record[5][4] == {"text": "ระบบบัตรประชาชนกลับมาใช้ได้แล้ว"}
 
 
 def test_eta_uses_open_counters_and_recent_service_times(api, clock):
