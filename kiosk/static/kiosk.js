@@ -31,7 +31,10 @@
       bookingCode: "รหัสนัดหมาย", bookingHint: "รหัสมีตัวอักษร A–Z และตัวเลข 2–9",
       checkIn: "ตกลง เช็คอิน", checkingIn: "กำลังเช็คอิน…", takeNormal: "รับบัตรคิวปกติ",
       keyDelete: "ลบ ⌫", keyDeleteAlt: "Delete", keyClear: "ล้าง", keyClearAlt: "Clear",
-      bookedAt: "นัดหมาย {n} น.", alreadyCheckedIn: "ท่านเช็คอินแล้ว นี่คือหมายเลขคิวเดิมของท่าน"
+      bookedAt: "นัดหมาย {n} น.", alreadyCheckedIn: "ท่านเช็คอินแล้ว นี่คือหมายเลขคิวเดิมของท่าน",
+      issue_service_closed: "บริการนี้ปิดรับบัตรคิวในขณะนี้",
+      issue_not_found: "ไม่พบบริการนี้แล้ว รายการบริการอาจเปลี่ยนไป กรุณาเลือกใหม่",
+      issue_other: "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง"
     },
     en: {
       chooseService: "Please choose a service", chooseServiceSub: "Touch the service you need",
@@ -51,7 +54,10 @@
       bookingCode: "Booking code", bookingHint: "Codes use the letters A–Z and the digits 2–9",
       checkIn: "OK, check in", checkingIn: "Checking in…", takeNormal: "Take a normal ticket",
       keyDelete: "Delete ⌫", keyDeleteAlt: "ลบ", keyClear: "Clear", keyClearAlt: "ล้าง",
-      bookedAt: "booking {n}", alreadyCheckedIn: "You have already checked in: this is your number"
+      bookedAt: "booking {n}", alreadyCheckedIn: "You have already checked in: this is your number",
+      issue_service_closed: "This service is not taking tickets at the moment",
+      issue_not_found: "This service is no longer offered. Please choose again",
+      issue_other: "The system is not working for a moment. Please try again"
     }
   };
 
@@ -268,7 +274,11 @@
       service_id: chosen.id, priority: priority, channel: "kiosk", kiosk_id: kioskId || undefined
     }).then(showTicket, function (err) {
       issuing = false;
-      $("#error-message").textContent = err.message;
+      // The citizen's words, by the API's code; never the server's English message.
+      var key = { service_closed: "issue_service_closed", not_found: "issue_not_found" }[err.code];
+      $("#error-message").dataset.i18n = key || "issue_other";   // follows a language switch
+      $("#error-message").textContent = t(key || "issue_other");
+      if (key) loadServices();        // the list shows the service as it is now
       show("error");
       timers.back = setTimeout(startOver, RETURN_AFTER_SECONDS * 1000);
     });

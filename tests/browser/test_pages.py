@@ -632,6 +632,8 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
     display = open_display(pages, server.url)
     tile = "document.querySelector('.service-tile[data-service-id=\"1\"]')"
     display.wait_for_function(f"!{tile}.classList.contains('closed')")
+    early = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)  # loaded before the stop
+    early.locator("#services button.service").first.wait_for()
 
     manager = pages.open(f"{server.url}/login", 1366, 768)
     manager.fill("#username", "manager")
@@ -658,6 +660,15 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
     assert kiosk.locator("#screen-services").is_visible()     # no priority step, no ticket
     refused = requests.post(f"{server.url}/api/v1/tickets", json={"service_id": 1}, timeout=5)
     assert refused.status_code == 409
+    # A kiosk that still shows A open: the citizen is told in Thai, and the list is redrawn.
+    early.locator("#services button.service").first.tap()
+    early.locator("#priorities [data-priority=normal]").tap()
+    early.locator("#screen-error").wait_for()
+    assert early.text_content("#error-message") == "บริการนี้ปิดรับบัตรคิวในขณะนี้"
+    early.locator("#lang-toggle").tap()
+    assert early.text_content("#error-message") == "This service is not taking tickets at the moment"
+    early.locator("#error-back").tap()
+    early.wait_for_function("document.querySelector('#services button.service').disabled")
     token = token_for("staff1", db, tmp_path)
     assert call_next(server, token, 1)["id"] == waiting["id"]  # who waited is still served
 
