@@ -118,9 +118,26 @@
 
   // --- messages --------------------------------------------------------------------
 
+  // The server explains in English; staff read Thai first. By the API's error code.
+  var ERROR_TH = {
+    queue_empty: "ไม่มีผู้รอคิว", counter_closed: "ช่องบริการปิดอยู่ เปิดช่องก่อน",
+    invalid_transition: "ทำรายการนี้กับคิวในสถานะนี้ไม่ได้", conflict: "ทำรายการนี้ไม่ได้ในขณะนี้",
+    service_closed: "บริการนี้ปิดรับบัตรคิวอยู่", not_found: "ไม่พบรายการนี้",
+    invalid_input: "ข้อมูลไม่ถูกต้อง", invalid_request: "ข้อมูลไม่ถูกต้อง",
+    forbidden: "บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้", unauthorized: "กรุณาเข้าสู่ระบบใหม่",
+    bad_request: "คำขอไม่ถูกต้อง ลองโหลดหน้าใหม่"
+  };
+
+  /** An error as staff read it: the server's English after a Thai lead for its code. */
+  GECC.errorText = function (err) {
+    var message = (err && err.message) || String(err);
+    var th = err && err.name === "ApiError" && ERROR_TH[err.code];
+    return th ? th + " / " + message : message;
+  };
+
   GECC.showError = function (err, el) {
     el = el || document.getElementById("error");
-    var message = (err && err.message) || String(err);
+    var message = GECC.errorText(err);
     if (!el) { window.console && console.error(message); return; }
     el.textContent = message;
     el.hidden = false;

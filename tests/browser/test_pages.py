@@ -536,8 +536,13 @@ def test_clerk_chooses_the_services_the_counter_serves_today_and_their_order(
     console.wait_for_function(
         "document.querySelector('#cur-number').textContent === '" + first_d["number"] + "'")
     assert first_a["number"] == "A001"
-    # O closes the counter (after the ticket is done) and opens it again.
+    # O closes the counter, but not while a citizen is at it: refused, said in Thai first.
     console.wait_for_function("!document.querySelector('[data-action=next]').disabled")
+    console.keyboard.press("o")
+    console.wait_for_function("!document.querySelector('#error').hidden")
+    assert console.text_content("#error").startswith("ทำรายการนี้ไม่ได้ในขณะนี้ / Counter ")
+    assert console.text_content("#counter-state").startswith("เปิด")
+    # After the ticket is done it closes, and opens again.
     console.keyboard.press("f")
     console.wait_for_function("document.querySelector('#current').hidden")
     console.keyboard.press("o")
