@@ -175,6 +175,7 @@
       if (!services.length) {
         var box = $("#services");
         box.textContent = "";
+        delete box.dataset.shape;
         box.appendChild(h("p", { class: "loading", role: "alert" }, t("loadFailed")));
       }
     });
@@ -218,29 +219,50 @@
     }).join(" · ");
   }
 
+  function queueText(s) {
+    if (!s.open) return t("closed") + (hoursText() ? " · " + hoursText() : "");
+    if (s.eta_minutes === null || s.eta_minutes === undefined) return t("waiting", s.waiting) + " · " + t("noCounterOpen");
+    if (s.waiting === 0 || s.eta_minutes <= 0) return t("noWait");
+    return t("waiting", s.waiting) + " · " + t("about", s.eta_minutes);
+  }
+
+  /** The service buttons. Live counts change them in place: a list rebuilt under a finger
+   *  (a busy office sends several updates a second) would lose the citizen's tap. */
   function renderServices() {
     if (!services.length) return;
     var box = $("#services");
-    box.textContent = "";
+    var shape = lang + ":" + services.map(function (s) { return s.id; }).join(",");
+    if (box.dataset.shape !== shape) {
+      box.textContent = "";
+      services.forEach(function (s) {
+        var id = s.id;
+        box.appendChild(h("button", {
+          class: "service", type: "button", dataset: { serviceId: String(id) },
+          onclick: function () { chooseService(serviceById(id)); }
+        },
+          h("span", { class: "code", "aria-hidden": "true" }, s.code),
+          h("span", { class: "name" }, serviceName(s)),
+          h("span", { class: "name-alt", lang: lang === "en" ? "th" : "en" }, serviceAltName(s)),
+          h("span", { class: "queue" })));
+      });
+      box.dataset.shape = shape;
+    }
     services.forEach(function (s) {
-      var queueText;
-      if (!s.open) queueText = t("closed") + (hoursText() ? " · " + hoursText() : "");
-      else if (s.eta_minutes === null || s.eta_minutes === undefined) queueText = t("waiting", s.waiting) + " · " + t("noCounterOpen");
-      else if (s.waiting === 0 || s.eta_minutes <= 0) queueText = t("noWait");
-      else queueText = t("waiting", s.waiting) + " · " + t("about", s.eta_minutes);
-      box.appendChild(h("button", {
-        class: "service", type: "button", disabled: !s.open,
-        "aria-disabled": s.open ? null : "true", onclick: function () { chooseService(s); }
-      },
-        h("span", { class: "code", "aria-hidden": "true" }, s.code),
-        h("span", { class: "name" }, serviceName(s)),
-        h("span", { class: "name-alt", lang: lang === "en" ? "th" : "en" }, serviceAltName(s)),
-        h("span", { class: "queue" }, queueText)));
+      var button = box.querySelector('[data-service-id="' + s.id + '"]');
+      button.disabled = !s.open;
+      if (s.open) button.removeAttribute("aria-disabled"); else button.setAttribute("aria-disabled", "true");
+      var line = button.querySelector(".queue");
+      var text = queueText(s);
+      if (line.textContent !== text) line.textContent = text;
     });
   }
 
+  function serviceById(id) {
+    return services.filter(function (s) { return s.id === id; })[0] || null;
+  }
+
   function chooseService(s) {
-    if (!s.open) return;
+    if (!s || !s.open) return;
     chosen = s;
     $("#chosen-service").textContent = serviceName(s);
     renderPriorities();
@@ -536,6 +558,26 @@
   setInterval(tick, 10000);
 
   setInterval(function () { if (!$("#screen-services").hidden) loadServices(); }, REFRESH_SECONDS * 1000);
+
+  // Waiting counts and open or closed live, from the lobby's public room (no tokens, no
+  // notes): a service the manager stops shows closed at once. The refresh above stays, for
+  // the estimates that move with the clock and for when the live connection is down.
+  GECC.live({ rooms: ["display"], on: {
+    snapshot: function (data) {
+      if (data.room !== "display" || !data.services) return;
+      services = data.services;
+      renderServices();
+    },
+    queue_changed: function (q) {
+      services.forEach(function (s) {
+        if (s.id !== q.service_id) return;
+        s.waiting = q.waiting;
+        s.eta_minutes = q.eta_minutes;
+        if (typeof q.open === "boolean") s.open = q.open;
+      });
+      renderServices();
+    }
+  }});
 
   GECC.loadOffice().then(function () {
     $("#office-name").textContent = officeName();

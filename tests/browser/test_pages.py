@@ -637,8 +637,14 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
     display = open_display(pages, server.url)
     tile = "document.querySelector('.service-tile[data-service-id=\"1\"]')"
     display.wait_for_function(f"!{tile}.classList.contains('closed')")
-    early = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)  # loaded before the stop
+    live_kiosk = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)
+    live_kiosk.wait_for_function("!document.body.classList.contains('is-offline')")
+    # A kiosk whose live connection is down: it learns of the stop only by asking.
+    early = pages.open("", 1080, 1920, has_touch=True)
+    early.route("**/socket.io.min.js", lambda route: route.abort())
+    early.goto(f"{server.url}/kiosk")
     early.locator("#services button.service").first.wait_for()
+    live_kiosk.evaluate("window.firstButton = document.querySelector('#services button.service')")
 
     manager = pages.open(f"{server.url}/login", 1366, 768)
     manager.fill("#username", "manager")
@@ -655,6 +661,13 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
         "document.querySelector(\"button.service-switch[data-service-id='1']\").textContent"
         " === 'เปิดรับ / Resume'")
     display.wait_for_function(f"{tile}.classList.contains('closed')")
+    # The live kiosk shows A closed within a second, on the same button (no list rebuilt
+    # under a finger), and B still open.
+    live_kiosk.wait_for_function("document.querySelector('#services button.service').disabled",
+                                 timeout=1_000)
+    assert live_kiosk.evaluate(
+        "window.firstButton === document.querySelector('#services button.service')")
+    assert not live_kiosk.locator("#services button.service").nth(1).is_disabled()
 
     kiosk = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)
     first = kiosk.locator("#services button.service").first
