@@ -55,6 +55,9 @@
   function renderCounters() {
     var box = $("#counters");
     box.textContent = "";
+    // A big office (a land office has 16 service points): the tiles take the whole width in
+    // smaller type, so the number being called keeps its room.
+    document.body.classList.toggle("many-counters", state.counters.length > 8);
     state.counters.forEach(function (c) {
       box.appendChild(h("div", { class: "counter-tile" + (c.is_open ? "" : " closed"), dataset: { counterId: c.id } },
         h("div", { class: "counter-name" }, c.name),
@@ -65,6 +68,7 @@
   function renderServices() {
     var box = $("#services");
     box.textContent = "";
+    document.body.classList.toggle("many-services", state.services.length > 5);
     state.services.forEach(function (s) {
       box.appendChild(h("div", { class: "service-tile" + (s.open ? "" : " closed"), dataset: { serviceId: s.id } },
         h("div", { class: "service-code" }, s.code),

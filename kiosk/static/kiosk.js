@@ -232,6 +232,7 @@
     if (!services.length) return;
     var box = $("#services");
     var shape = lang + ":" + services.map(function (s) { return s.id; }).join(",");
+    box.classList.toggle("many", services.length > 5);
     if (box.dataset.shape !== shape) {
       box.textContent = "";
       services.forEach(function (s) {

@@ -421,6 +421,63 @@ def test_screens_at_their_real_sizes(tmp_path, server_factory, pages):
     assert pages.errors == []
 
 
+def grow_to_a_big_office(db: str) -> None:
+    """Make the demo a land office's size: 8 services, 16 counters (straight into its SQLite
+    file; there is no set-up page for services and counters yet)."""
+    import sqlite3
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
+        for order, (code, th, en) in enumerate([("F", "รับชำระเงิน", "Payments"),
+                                                ("G", "ออกหนังสือรับรอง", "Certificates"),
+                                                ("H", "งานอาวุธปืน", "Firearms licences")]):
+            conn.execute("INSERT INTO services (office_id, code, name_th, name_en, standard_minutes,"
+                         " target_wait_minutes, active, sort_order) VALUES (1, ?, ?, ?, 10, 20, 1, ?)",
+                         (code, th, en, 10 + order))
+        services = [row[0] for row in conn.execute("SELECT id FROM services ORDER BY id")]
+        for number in range(6, 17):
+            cursor = conn.execute("INSERT INTO counters (office_id, number, name, is_open)"
+                                  " VALUES (1, ?, ?, 1)", (number, f"ช่อง {number}"))
+            conn.execute("INSERT INTO counter_services (counter_id, service_id, rank) VALUES (?, ?, 0)",
+                         (cursor.lastrowid, services[number % len(services)]))
+
+
+def test_a_big_office_fits_the_lobby_tv_and_the_kiosk(tmp_path, server_factory, pages):
+    """16 counters and 8 services: the lobby's called number and counter stay whole and clear
+    of the counter tiles, every tile is on the TV, and the kiosk shows every service and the
+    booking button without scrolling, portrait and landscape."""
+    server, db = start_demo(server_factory, tmp_path)
+    grow_to_a_big_office(db)
+    token = token_for("staff1", db, tmp_path)
+    for service_id in range(1, 9):
+        issue(server, service_id)
+    display = open_display(pages, server.url)
+    call_next(server, token, 16)
+    display.wait_for_function("document.querySelector('#now-counter').textContent === '16'")
+    display.wait_for_function("document.querySelectorAll('.counter-tile').length === 16"
+                              " && document.querySelectorAll('.service-tile').length === 8")
+    size = fits(display)
+    assert size["width"] <= 1920 and size["height"] <= 1080, size
+    assert in_view(display, "#now-number", "#now-counter", ".counter-tile:last-child",
+                   ".service-tile:last-child") == []
+    assert display.evaluate("""() => {
+        const panel = document.querySelector('.now').getBoundingClientRect();
+        const inside = (s) => { const r = document.querySelector(s).getBoundingClientRect();
+            return r.top >= panel.top && r.bottom <= panel.bottom && r.left >= panel.left
+                && r.right <= panel.right; };
+        return inside('#now-number') && inside('#now-counter');
+    }""")
+    assert display.evaluate("parseFloat(getComputedStyle(document.querySelector('#now-number')).fontSize)") >= 120
+
+    kiosk = pages.open(f"{server.url}/kiosk", 1080, 1920, has_touch=True)
+    kiosk.wait_for_function("document.querySelectorAll('#services button.service').length === 8")
+    for width, height in [(1080, 1920), (1920, 1080)]:
+        kiosk.set_viewport_size({"width": width, "height": height})
+        size = fits(kiosk)
+        assert size["width"] <= width and size["height"] <= height, (width, size)
+        assert in_view(kiosk, "#services button.service:last-child", "#booking-start") == [], width
+        assert smallest_font(kiosk, ".service .name") >= 32
+    assert pages.errors == []
+
+
 def test_every_console_action_is_in_view_at_1366x768(tmp_path, server_factory, pages):
     """A clerk on a 1366x768 screen reaches every action without scrolling, on a busy
     morning: a priority ticket with a triage note is at the counter, one is held, a message
