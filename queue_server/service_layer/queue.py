@@ -251,8 +251,8 @@ class Queue:
     def set_service(self, service_id: int, actor: Actor, is_open: bool,
                     office_id: int | None = None) -> dict:
         """Open or close a service for new tickets (its national system is down, its clerks
-        are away). Who already waits keeps the place and is still called; kiosks show it
-        closed within their refresh, the lobby at once."""
+        are away). Who already waits keeps the place and is still called; the lobby and the
+        kiosks show it closed at once (`queue_changed` carries `open`)."""
         def run(uow: UnitOfWork) -> dict:
             service = uow.repo.service(service_id)  # the row itself, not the catalog's copy
             if service is None or (office_id is not None and service.office_id != office_id):
