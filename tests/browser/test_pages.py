@@ -599,11 +599,15 @@ def test_clerk_chooses_the_services_the_counter_serves_today_and_their_order(
     console.wait_for_function("!document.querySelector('#error').hidden")
     assert console.text_content("#error").startswith("ทำรายการนี้ไม่ได้ในขณะนี้ / Counter ")
     assert console.text_content("#counter-state").startswith("เปิด")
-    # After the ticket is done it closes, and opens again.
+    # After the ticket is done it closes, and opens again. (Each key once the console says
+    # it is no longer busy: a key pressed while it is waiting for an answer does nothing.)
+    not_busy = "document.querySelector('#busy').textContent === ''"
+    console.wait_for_function(not_busy)
     console.keyboard.press("f")
-    console.wait_for_function("document.querySelector('#current').hidden")
+    console.wait_for_function("document.querySelector('#current').hidden && " + not_busy)
     console.keyboard.press("o")
-    console.wait_for_function("document.querySelector('#counter-state').textContent.startsWith('ปิด')")
+    console.wait_for_function("document.querySelector('#counter-state').textContent.startsWith('ปิด')"
+                              " && " + not_busy)
     console.keyboard.press("o")
     console.wait_for_function("document.querySelector('#counter-state').textContent.startsWith('เปิด')")
     assert pages.errors == []
