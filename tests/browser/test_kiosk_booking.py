@@ -26,7 +26,18 @@ from test_processes import token_for
 
 pytestmark = pytest.mark.live_server
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _office_zone_at_midday() -> str:
+    """A fixed-offset zone where it is now about midday, so that slots hours before or after
+    now stay on the office's day whatever hour the suite runs (at 22:00 in Bangkok a slot three
+    hours ahead is tomorrow, and the kiosk rightly says "not today" instead of "too early")."""
+    offset = max(-12, min(14, 12 - datetime.now(timezone.utc).hour))
+    return f"Etc/GMT{-offset:+d}"   # the Etc zones' sign is inverted: Etc/GMT-7 is UTC+7
+
+
+OFFICE_ZONE_NAME = _office_zone_at_midday()
+OFFICE_ZONE = ZoneInfo(OFFICE_ZONE_NAME)
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 
 
@@ -36,7 +47,7 @@ SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 def office(tmp_path, server_factory):
     """The demo server and a reception token to make bookings with."""
     db = f"sqlite:///{tmp_path}/booking.sqlite3"
-    server = server_factory(db, command="demo")
+    server = server_factory(db, command="demo", env={"GECC_TIMEZONE": OFFICE_ZONE_NAME})
     return server, token_for("reception", db, tmp_path)
 
 
@@ -60,7 +71,7 @@ def bookings_today(office) -> dict:
 
 def local_time(iso: str, minutes: float = 0) -> str:
     when = datetime.fromisoformat(iso.replace("Z", "+00:00")) + timedelta(minutes=minutes)
-    return when.astimezone(BANGKOK).strftime("%H:%M")
+    return when.astimezone(OFFICE_ZONE).strftime("%H:%M")
 
 
 def open_kiosk(pages, server, width: int, height: int, **options):
