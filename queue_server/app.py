@@ -11,16 +11,19 @@ import flask
 import sqlalchemy as sa
 
 from .adapters.db import make_engine, session_factories
+from .adapters.unit_of_work import SqlAlchemyUnitOfWork
 from .config import settings_from_env
+from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .live.sockets import socketio
-from .domain.booking import CheckInPolicy
 from .service_layer.accounts import Accounts
 from .service_layer.bookings import Bookings
+from .service_layer.context import Context, QueueSettings, utc_now
+from .service_layer.office_settings import OfficeSettings
 from .service_layer.printing import Printing
-from .service_layer.queue import Queue, QueueSettings, utc_now
-from .service_layer.unit_of_work import UnitOfWork
+from .service_layer.queries import Queries
+from .service_layer.tickets import Tickets
 from .web.auth import init_auth
 from .web.errors import init_errors
 from .web.schemas import IdConverter
@@ -31,11 +34,14 @@ class Services:
     """What the web and socket layers reach through `app.extensions["gecc"]`."""
 
     engine: sa.engine.Engine
-    queue: Queue
+    context: Context               # units of work, clock, policy, settings, catalog
+    tickets: Tickets               # issue, call, recall, finish, transfer...
+    office_settings: OfficeSettings  # counters open and their services, services, notice
+    queries: Queries               # what screens and the API read
     accounts: Accounts
     printing: Printing
-    notifier: Notifier
     bookings: Bookings
+    notifier: Notifier
 
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
@@ -51,18 +57,20 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                              no_show_requeue_limit=config["NO_SHOW_REQUEUE_LIMIT"])
     write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
 
-    def write_uow() -> UnitOfWork:
-        return UnitOfWork(writer, notifier, write_lock)
+    def write_uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(writer, notifier, write_lock)
 
-    def read_uow() -> UnitOfWork:
-        return UnitOfWork(reader, notifier)
+    def read_uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(reader, notifier)
 
-    queue = Queue(write_uow, read_uow, clock=clock, policy=policy, settings=settings)
+    context = Context(write_uow, read_uow, clock=clock, policy=policy, settings=settings)
+    tickets = Tickets(context)
     check_in = CheckInPolicy(early_minutes=config["BOOKING_CHECKIN_EARLY_MINUTES"],
                              grace_minutes=config["BOOKING_CHECKIN_GRACE_MINUTES"])
-    return Services(engine, queue, Accounts(write_uow, clock, read_uow),
-                    Printing(write_uow, clock, queue.ticket_view_in, queue.catalog), notifier,
-                    Bookings(queue, check_in))
+    return Services(engine=engine, context=context, tickets=tickets,
+                    office_settings=OfficeSettings(context), queries=Queries(context),
+                    accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
+                    bookings=Bookings(context, tickets, check_in), notifier=notifier)
 
 
 def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:

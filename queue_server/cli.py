@@ -232,7 +232,7 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
     accounts = app.extensions["gecc"].accounts
     try:
         if kiosk_id is not None:
-            office = app.extensions["gecc"].queue.office()
+            office = app.extensions["gecc"].queries.office()
             accounts.ensure_device(office["id"], kiosk_id)
             username = device_username(kiosk_id)
         value = accounts.create_token(username, label)
@@ -261,7 +261,7 @@ def printer_render(service_id: int, out: str, paper: str, db: str | None) -> Non
 
     app = _app(db)
     try:
-        view, office = app.extensions["gecc"].queue.preview_ticket(service_id)
+        view, office = app.extensions["gecc"].queries.preview_ticket(service_id)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     image = render_ticket(TicketPrint.from_ticket_view(view, office), paper_dots(paper))

@@ -39,32 +39,31 @@ def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
     """Create the demo office when the database has none; False when there was one already."""
     from .service_layer.accounts import hash_password
 
-    with services.queue.uow() as uow:
-        if uow.repo.office() is not None:
+    with services.context.uow() as uow:
+        if uow.offices.office() is not None:
             return False
         office = Office("ที่ว่าการอำเภอบางบัวทอง (ศูนย์ดำรงธรรมอำเภอ)", timezone=timezone,
                         name_en="Bang Bua Thong District Office", enforce_hours=False,
                         opening_hours=OpeningHours.default().to_json())
-        uow.repo.add(office)
-        uow.session.flush()
+        uow.add(office)
+        uow.flush()
         by_code = {}
         for order, (code, th, en, minutes, target) in enumerate(DEMO_SERVICES):
             by_code[code] = Service(office.id, code, th, en, standard_minutes=minutes,
                                     target_wait_minutes=target, sort_order=order)
-            uow.repo.add(by_code[code])
-        uow.session.flush()
-        opened = services.queue.clock()
+            uow.add(by_code[code])
+        uow.flush()
+        opened = services.context.clock()
         for number, name, codes in DEMO_COUNTERS:
             counter = Counter(office.id, number, name, is_open=True)
             counter.service_links = [CounterService(by_code[c].id, rank) for rank, c in enumerate(codes)]
-            uow.repo.add(counter)
-            uow.session.flush()
+            uow.add(counter)
+            uow.flush()
             # The record of open counters starts with the office (staffing evidence).
-            uow.repo.add(OfficeEvent(office.id, OfficeEventKind.COUNTER_OPENED, opened,
-                                     Actor("system"), counter_id=counter.id))
+            uow.add(OfficeEvent(office.id, OfficeEventKind.COUNTER_OPENED, opened,
+                                Actor("system"), counter_id=counter.id))
         for username, password, role, display_name in DEMO_USERS:
-            uow.repo.add(User(office.id, username, display_name, role,
-                              hash_password(password)))
+            uow.add(User(office.id, username, display_name, role, hash_password(password)))
         uow.commit()
     return True
 
@@ -89,7 +88,7 @@ def seed_demo_bookings(services) -> list[dict]:
     today = bookings.day()["bookings"]
     if today:
         return today
-    codes = {s["code"]: s["id"] for s in services.queue.services()}
+    codes = {s["code"]: s["id"] for s in services.queries.services()}
     now = bookings.clock()
     start = now.replace(second=0, microsecond=0) + timedelta(minutes=5 - now.minute % 5)
     made = []

@@ -153,11 +153,6 @@ def sqlite_app(sqlite_url, clock):
     app.extensions["gecc"].engine.dispose()
 
 
-@pytest.fixture
-def queue(app):
-    return app.extensions["gecc"].queue
-
-
 class Api:
     """The HTTP API as a test uses it: `api.post(path, json, as_="staff1")`."""
 

@@ -56,8 +56,8 @@ def test_malformed_json_and_oversized_bodies(api, app):
 
 def test_closed_service_is_refused(api, app):
     app_services = app.extensions["gecc"]
-    with app_services.queue.uow() as uow:
-        uow.repo.service(1).active = False
+    with app_services.context.uow() as uow:
+        uow.offices.service(1).active = False
         uow.commit()
     response = api.post("/tickets", {"service_id": 1})
     assert response.status_code == 409 and response.json["error"]["code"] == "service_closed"
@@ -142,8 +142,8 @@ def test_passwords_are_stored_with_scrypt(sqlite_app, monkeypatch):
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "scrypt")
     services = sqlite_app.extensions["gecc"]
     services.accounts.create_user(1, "clerk9", "s3cret-pass", accounts.Role.STAFF)
-    with services.queue.uow() as uow:
-        stored = uow.repo.user_by_name("clerk9").password_hash
+    with services.context.uow() as uow:
+        stored = uow.users.user_by_name("clerk9").password_hash
     assert stored.startswith("scrypt:") and "s3cret" not in stored
     assert check_password_hash(stored, "s3cret-pass")
     assert services.accounts.authenticate("clerk9", "s3cret-pass").username == "clerk9"

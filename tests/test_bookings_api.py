@@ -145,10 +145,10 @@ def test_other_day_and_cancelled_bookings_are_refused(api, app):
 
 def test_a_check_in_when_the_service_is_closed_changes_nothing(api, app):
     code = book(api)["code"]
-    with app.extensions["gecc"].queue.uow() as uow:
-        uow.repo.service(1).active = False
+    with app.extensions["gecc"].context.uow() as uow:
+        uow.offices.service(1).active = False
         uow.commit()
-    app.extensions["gecc"].queue.catalog.forget_reference()
+    app.extensions["gecc"].context.catalog.forget_reference()
     before = counts(app)
     refused = check_in(api, code)
     assert refused.status_code == 409 and refused.json["error"]["code"] == "service_closed"

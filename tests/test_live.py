@@ -2,6 +2,7 @@
 
 import pytest
 
+from queue_server.domain.printing import PrinterState
 from queue_server.live.sockets import socketio
 
 
@@ -97,9 +98,32 @@ def test_no_event_when_the_change_is_refused(app, api, display):
 def test_bad_rooms_are_refused(app, room):
     client = socketio.test_client(app)
     ack = client.emit("join", {"room": room}, callback=True)
-    assert ack == {"ok": False}
+    assert ack["ok"] is False and ack["error"]["code"] in ("invalid_room", "not_found")
+    # The same shape as the HTTP API's errors, on the event as on the acknowledgement.
     [error] = received(client, "error")
-    assert error["code"] in ("invalid_room", "not_found")
+    assert error == {"error": ack["error"]}
+
+
+def test_only_a_logged_in_manager_joins_the_managers_room(app, api):
+    """The managers' room hears printers in trouble (and, soon, alerts): staff only."""
+    anonymous = socketio.test_client(app)
+    refused = anonymous.emit("join", {"room": "managers"}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+
+    for username, may_join in (("staff1", False), ("manager", True)):
+        web = app.test_client()
+        token = web.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        assert web.post("/login", data={"username": username, "password": f"{username}-demo",
+                                        "csrf_token": token}).status_code == 302
+        client = socketio.test_client(app, flask_test_client=web)
+        ack = client.emit("join", {"room": "managers"}, callback=True)
+        assert ack["ok"] is may_join, (username, ack)
+    [snapshot] = received(client, "snapshot")
+    assert "printers" in snapshot
+    app.extensions["gecc"].printing.report_status(PrinterState(
+        None, False, "out", None, "paper out", None))
+    [status] = received(client, "printer_status")
+    assert status["paper"] == "out"
 
 
 def test_public_rooms_never_carry_tokens_or_triage_notes(app, api):

@@ -6,19 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..domain.booking import Booking, BookingEvent
 from .orm import booking_events, bookings
+from .repository import SessionRepository
 
 
-class BookingRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def add(self, booking: Booking) -> None:
-        self.session.add(booking)
-
+class BookingRepository(SessionRepository):
     def by_id(self, booking_id: int) -> Booking | None:
         return self.session.get(Booking, booking_id)
 

@@ -1,4 +1,6 @@
-"""Queries over the mapped domain objects. The only module that writes SQL for the use cases."""
+"""Queries over the mapped domain objects: the only module that writes SQL for the queue's use
+cases. One repository per aggregate the unit of work exposes (`uow.offices`, `uow.users`,
+`uow.tickets`, `uow.print_jobs`); all of them work on the unit of work's one session."""
 
 from __future__ import annotations
 
@@ -97,11 +99,24 @@ def _user_by_token_hash():
             .where(ApiToken.token_hash == bindparam("p_hash")))
 
 
-class Repository:
+class SessionRepository:
+    """What every repository shares: the unit of work's session."""
+
     def __init__(self, session: Session):
         self.session = session
 
-    # --- office, services, counters, users ----------------------------------------------
+    def add(self, obj) -> None:
+        self.session.add(obj)
+
+    def detach(self, obj):
+        """`obj` out of the session, to be kept beyond it (the catalog's short-lived copies)."""
+        if obj is not None:
+            self.session.expunge(obj)
+        return obj
+
+
+class OfficeRepository(SessionRepository):
+    """Offices, their services and counters, and what the office records of itself."""
 
     def office(self, office_id: int | None = None) -> Office | None:
         """The given office, or the first one (a single-office install has just one)."""
@@ -127,6 +142,23 @@ class Repository:
         even when two consoles (or a double press) act on it at once."""
         return self.session.get(Counter, counter_id, with_for_update=lock or None)
 
+    def counter_links(self, service_id: int) -> list[CounterService]:
+        return list(self.session.scalars(
+            sa.select(CounterService).where(counter_services.c.service_id == service_id)))
+
+    def open_counter_counts(self, service_ids: list[int]) -> dict[int, int]:
+        """Per service, how many open counters serve it."""
+        rows = self.session.execute(
+            sa.select(counter_services.c.service_id, sa.func.count())
+            .join(counters, counters.c.id == counter_services.c.counter_id)
+            .where(counter_services.c.service_id.in_(service_ids), counters.c.is_open)
+            .group_by(counter_services.c.service_id))
+        return {service_id: count for service_id, count in rows}
+
+
+class UserRepository(SessionRepository):
+    """Staff and device accounts and their bearer tokens."""
+
     def user(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
 
@@ -136,8 +168,10 @@ class Repository:
     def user_by_token_hash(self, token_hash: str) -> User | None:
         return self.session.scalars(_user_by_token_hash(), {"p_hash": token_hash}).first()
 
-    def add(self, obj) -> None:
-        self.session.add(obj)
+
+
+class TicketRepository(SessionRepository):
+    """Tickets, their numbers and events: the hot paths of issuing and calling."""
 
     def add_new_ticket(self, ticket: Ticket) -> None:
         """INSERT a ticket just issued, and the events it recorded, now (the caller needs its id).
@@ -147,25 +181,11 @@ class Repository:
         if loaded, so whatever the unit of work changes next is an ordinary versioned UPDATE.
         """
         ticket.version = 1  # what the ORM's version counter starts at
-        self._insert_as_loaded(ticket, tickets)
+
+        _insert_as_loaded(self.session, ticket, tickets)
         for event in ticket.events:
             event.ticket_id = ticket.id
-            self._insert_as_loaded(event, ticket_events)
-
-    def add_new_print_job(self, job: PrintJob) -> None:
-        """INSERT a print job now (its id goes to the agent and the kiosk), as add_new_ticket."""
-        self._insert_as_loaded(job, print_jobs)
-
-    def _insert_as_loaded(self, obj, table: sa.Table) -> None:
-        # Only the attributes the object has set, as the ORM would: an unset column keeps its
-        # server default.
-        values = {c.key: obj.__dict__[c.key] for c in table.columns
-                  if c.key != "id" and c.key in obj.__dict__}
-        obj.id = self.session.execute(_insert(table), values).scalar_one()
-        make_transient_to_detached(obj)
-        self.session.add(obj)
-
-    # --- numbers ------------------------------------------------------------------------
+            _insert_as_loaded(self.session, event, ticket_events)
 
     def next_number(self, service_id: int, day: date) -> int:
         """Take the next number of the service's day inside the caller's transaction.
@@ -194,8 +214,6 @@ class Repository:
             .where(ticket_sequences.c.service_id == service_id,
                    ticket_sequences.c.service_day == day)).scalar()
         return (last or 0) + 1
-
-    # --- tickets ------------------------------------------------------------------------
 
     def ticket(self, ticket_id: int) -> Ticket | None:
         return self.session.get(Ticket, ticket_id)
@@ -247,15 +265,6 @@ class Repository:
                                     tickets.c.status == WAITING, tickets.c.service_day == day)
             .order_by(tickets.c.queue_key, tickets.c.id).limit(limit)))
 
-    def open_counter_counts(self, service_ids: list[int]) -> dict[int, int]:
-        """Per service, how many open counters serve it."""
-        rows = self.session.execute(
-            sa.select(counter_services.c.service_id, sa.func.count())
-            .join(counters, counters.c.id == counter_services.c.counter_id)
-            .where(counter_services.c.service_id.in_(service_ids), counters.c.is_open)
-            .group_by(counter_services.c.service_id))
-        return {service_id: count for service_id, count in rows}
-
     def recent_service_seconds(self, service_id: int, since: datetime, limit: int = 30) -> list[float]:
         """Durations of the service's latest finished services (start, or call, to finish)."""
         rows = self.session.execute(
@@ -292,11 +301,14 @@ class Repository:
             sa.select(TicketEvent).where(ticket_events.c.ticket_id == ticket_id)
             .order_by(ticket_events.c.id)))
 
-    def counter_links(self, service_id: int) -> list[CounterService]:
-        return list(self.session.scalars(
-            sa.select(CounterService).where(counter_services.c.service_id == service_id)))
 
-    # --- printing -----------------------------------------------------------------------
+
+class PrintRepository(SessionRepository):
+    """Print jobs and what each printer last reported."""
+
+    def add_new_print_job(self, job: PrintJob) -> None:
+        """INSERT a print job now (its id goes to the agent and the kiosk), as add_new_ticket."""
+        _insert_as_loaded(self.session, job, print_jobs)
 
     def print_job(self, job_id: int) -> PrintJob | None:
         return self.session.get(PrintJob, job_id)
@@ -331,3 +343,13 @@ class Repository:
                                        .where(printer_states.c.kiosk_id == key).values(**values))
         if changed.rowcount == 0:
             self.session.execute(sa.insert(printer_states).values(kiosk_id=key, **values))
+
+
+def _insert_as_loaded(session: Session, obj, table: sa.Table) -> None:
+    # Only the attributes the object has set, as the ORM would: an unset column keeps its
+    # server default.
+    values = {c.key: obj.__dict__[c.key] for c in table.columns
+              if c.key != "id" and c.key in obj.__dict__}
+    obj.id = session.execute(_insert(table), values).scalar_one()
+    make_transient_to_detached(obj)
+    session.add(obj)

@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from ..domain.errors import DomainError
 from ..domain.model import Role
 from ..domain.printing import PrinterState
-from ..service_layer.printing import printer_room
+from ..service_layer.messages import Rooms
 from .sockets import socketio
 
 AGENT_KEY = "print_agent_kiosk"
@@ -46,7 +46,7 @@ def on_agent_hello(_data=None):
         kiosk = _agent_kiosk()
     except DomainError as exc:
         return {"ok": False, "error": exc.message}
-    join_room(printer_room(kiosk))
+    join_room(Rooms.printer(kiosk))
     return {"ok": True, "kiosk_id": kiosk, "jobs": _services().printing.pending(kiosk)}
 
 

@@ -55,12 +55,12 @@ class Accounts:
     def create_user(self, office_id: int, username: str, password: str, role: Role,
                     display_name: str = "") -> StaffMember:
         with self.uow() as uow:
-            if uow.repo.user_by_name(username) is not None:
+            if uow.users.user_by_name(username) is not None:
                 raise Conflict(f"User {username} exists already.")
             user = User(office_id, username, display_name or username, role,
                         hash_password(password))
-            uow.repo.add(user)
-            uow.session.flush()
+            uow.add(user)
+            uow.flush()
             member = _member(user)
             uow.commit()
             return member
@@ -68,14 +68,14 @@ class Accounts:
     def ensure_device(self, office_id: int, kiosk_id: str) -> None:
         """The account of a kiosk's print agent; it has no usable password, only tokens."""
         with self.uow() as uow:
-            if uow.repo.user_by_name(device_username(kiosk_id)) is None:
-                uow.repo.add(User(office_id, device_username(kiosk_id), f"Kiosk {kiosk_id}",
+            if uow.users.user_by_name(device_username(kiosk_id)) is None:
+                uow.add(User(office_id, device_username(kiosk_id), f"Kiosk {kiosk_id}",
                                   Role.DEVICE, "!"))
                 uow.commit()
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         with self.read_uow() as uow:
-            user = uow.repo.user_by_name(username)
+            user = uow.users.user_by_name(username)
             if user is None or not user.active or user.role == Role.DEVICE:
                 check_password_hash(_DUMMY_HASH, password)
                 return None
@@ -83,21 +83,21 @@ class Accounts:
 
     def get(self, user_id: int) -> StaffMember | None:
         with self.read_uow() as uow:
-            user = uow.repo.user(user_id)
+            user = uow.users.user(user_id)
             return _member(user) if user is not None and user.active else None
 
     def create_token(self, username: str, label: str = "cli") -> str:
         """A new bearer token for the user; only its hash is stored, so show it once."""
         with self.uow() as uow:
-            user = uow.repo.user_by_name(username)
+            user = uow.users.user_by_name(username)
             if user is None:
                 raise NotFound(f"There is no user {username}.")
             token = secrets.token_urlsafe(32)
-            uow.repo.add(ApiToken(user.id, token_hash(token), label, self.clock()))
+            uow.add(ApiToken(user.id, token_hash(token), label, self.clock()))
             uow.commit()
             return token
 
     def user_for_token(self, token: str) -> StaffMember | None:
         with self.read_uow() as uow:
-            user = uow.repo.user_by_token_hash(token_hash(token))
+            user = uow.users.user_by_token_hash(token_hash(token))
             return _member(user) if user is not None and user.active else None

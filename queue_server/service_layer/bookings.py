@@ -2,7 +2,7 @@
 
 Check-in and the ticket it issues are one transaction: the booking row is locked (PostgreSQL)
 or the writer holds the database (SQLite), the ticket comes from the queue's own issue path
-(`Queue.issue_ticket(within=uow)`, channel ONLINE, the slot as appointment time), and the
+(`Tickets.issue_ticket(within=uow)`, channel ONLINE, the slot as appointment time), and the
 booking records the ticket before the commit. A booking that is already checked in answers
 with its ticket, so a citizen who scans twice sees the same number, never a second ticket.
 """
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from ..adapters.booking_repository import BookingRepository
 from ..domain.booking import (Booking, CheckInPolicy, local_day_bounds, new_booking_code,
                               parse_booking_code)
 from ..domain.errors import BookingNotFound, Conflict, NotFound
 from ..domain.model import Actor, Channel, Office, Priority, Service
-from .queue import Queue
+from .context import Context
+from .messages import iso
+from .tickets import Tickets
 from .unit_of_work import UnitOfWork
-from .views import iso
 
 
 def booking_view(booking: Booking, service: Service, office: Office, now: datetime,
@@ -41,15 +41,16 @@ def booking_view(booking: Booking, service: Service, office: Office, now: dateti
 
 
 class Bookings:
-    """The booking use cases, on the queue's database, clock and retrying writer."""
+    """The booking use cases; a check-in issues its ticket through `tickets`."""
 
-    def __init__(self, queue: Queue, policy: CheckInPolicy | None = None):
-        self.queue = queue
+    def __init__(self, context: Context, tickets: Tickets, policy: CheckInPolicy | None = None):
+        self.context = context
+        self.tickets = tickets
         self.policy = policy or CheckInPolicy()
 
     @property
     def clock(self):
-        return self.queue.clock
+        return self.context.clock
 
     # --- staff --------------------------------------------------------------------------
 
@@ -57,56 +58,53 @@ class Bookings:
                office_id: int | None = None) -> dict:
         """Book `service_id` at `slot_at` (aware, or naive in the office's own time)."""
         def run(uow: UnitOfWork) -> dict:
-            repo = BookingRepository(uow.session)
             office = self._office(uow, office_id)
-            service = uow.repo.service(service_id)
+            service = uow.offices.service(service_id)
             if service is None or service.office_id != office.id:
                 raise NotFound(f"There is no service {service_id}.")
             slot = slot_at if slot_at.tzinfo else slot_at.replace(tzinfo=office.zone)
             slot = slot.astimezone(timezone.utc)
             now = self.clock()
-            booking = Booking.book(office=office, service=service, code=self._new_code(repo, office),
+            booking = Booking.book(office=office, service=service, code=self._new_code(uow, office),
                                    slot_at=slot, now=now, actor=actor, policy=self.policy,
                                    name=name)
-            repo.add(booking)
-            uow.session.flush()
+            uow.bookings.add(booking)
+            uow.flush()
             view = booking_view(booking, service, office, now, self.policy)
             uow.commit()
             return view
         # A code drawn twice at the same moment fails the unique constraint: run again.
-        return self.queue._write(run)
+        return self.context.write(run)
 
     def day(self, office_id: int | None = None, day: date | None = None) -> dict:
         """The bookings of one local day (today by default), in slot order."""
-        with self.queue.read_uow() as uow:
-            repo = BookingRepository(uow.session)
+        with self.context.read_uow() as uow:
             office = self._office(uow, office_id)
             now = self.clock()
             day = day or office.service_day(now)
             start, end = local_day_bounds(office, day)
-            services = {s.id: s for s in uow.repo.services(office.id)}
+            services = {s.id: s for s in uow.offices.services(office.id)}
             views = []
-            for booking in repo.between(office.id, start, end):
-                ticket = uow.repo.ticket(booking.ticket_id) if booking.ticket_id else None
+            for booking in uow.bookings.between(office.id, start, end):
+                ticket = uow.tickets.ticket(booking.ticket_id) if booking.ticket_id else None
                 views.append(booking_view(booking, services[booking.service_id], office, now,
                                           self.policy, ticket.label if ticket else None))
             return {"date": day.isoformat(), "bookings": views}
 
     def cancel(self, booking_id: int, actor: Actor, office_id: int | None = None) -> dict:
         def run(uow: UnitOfWork) -> dict:
-            repo = BookingRepository(uow.session)
-            booking = repo.by_id(booking_id)
+            booking = uow.bookings.by_id(booking_id)
             if booking is None or (office_id is not None and booking.office_id != office_id):
                 raise NotFound(f"There is no booking {booking_id}.")
             now = self.clock()
             booking.cancel(now, actor)
-            uow.session.flush()
+            uow.flush()
             office = self._office(uow, booking.office_id)
-            view = booking_view(booking, uow.repo.service(booking.service_id), office, now,
+            view = booking_view(booking, uow.offices.service(booking.service_id), office, now,
                                 self.policy)
             uow.commit()
             return view
-        return self.queue._write(run)
+        return self.context.write(run)
 
     # --- the citizen at the kiosk -------------------------------------------------------
 
@@ -122,41 +120,38 @@ class Bookings:
             raise BookingNotFound("That is not a booking code: a code is 6 letters and digits.")
 
         def run(uow: UnitOfWork) -> tuple[dict, bool]:
-            repo = BookingRepository(uow.session)
             office = self._office(uow, None)
-            booking = repo.by_code(office.id, code, lock=True)
+            booking = uow.bookings.by_code(office.id, code, lock=True)
             if booking is None:
                 raise BookingNotFound(f"There is no booking with the code {code}.",
                                       booking_code=code)
             now = self.clock()
             brief = {"code": booking.code, "slot_at": iso(booking.slot_at)}
             if not booking.needs_ticket(office, now, self.policy):
-                ticket = uow.repo.ticket(booking.ticket_id)
-                return {**self.queue.ticket_view_in(uow, ticket), "booking": brief,
+                ticket = uow.tickets.ticket(booking.ticket_id)
+                return {**self.context.views(uow, office.id).ticket(ticket), "booking": brief,
                         "repeated": True}, False
-            view = self.queue.issue_ticket(
+            view = self.tickets.issue_ticket(
                 booking.service_id, Priority.NORMAL, Channel.ONLINE, actor, kiosk_id=kiosk_id,
                 office_id=office.id, print_ticket=print_ticket, appointment_at=booking.slot_at,
                 within=uow)
             booking.check_in(view["id"], view["number"], now, actor)
-            uow.session.flush()
+            uow.flush()
             uow.commit()
             return {**view, "booking": brief, "repeated": False}, True
         # A concurrent check-in that won the race makes this one's update stale (version) or
         # its ticket link a duplicate (unique): it runs again and answers the winner's ticket.
-        return self.queue._write(run)
+        return self.context.write(run)
 
     # --- helpers ------------------------------------------------------------------------
 
     def _office(self, uow: UnitOfWork, office_id: int | None) -> Office:
-        office = self.queue.catalog.office(uow.repo, office_id)
-        if office is None:
-            raise NotFound("No office is set up; run `gecc-queue demo` or create one.")
-        return office
+        return self.context.views(uow).office(office_id)
 
-    def _new_code(self, repo: BookingRepository, office: Office) -> str:
+    @staticmethod
+    def _new_code(uow: UnitOfWork, office: Office) -> str:
         for _ in range(20):
             code = new_booking_code()
-            if not repo.code_taken(office.id, code):
+            if not uow.bookings.code_taken(office.id, code):
                 return code
         raise Conflict("Could not find a free booking code; try again.")  # pragma: no cover

@@ -49,28 +49,31 @@ class Catalog:
         self.service_times = TtlCache(service_time_seconds, seconds_now)
         self.printers = TtlCache(2.0, seconds_now)
 
-    def office(self, repo, office_id: int | None) -> Office | None:
-        return self.reference.get(("office", office_id), lambda: _detached(repo, repo.office(office_id)))
+    # `offices`: the unit of work's office repository; `tickets`: its ticket repository.
 
-    def service(self, repo, service_id: int) -> Service | None:
+    def office(self, offices, office_id: int | None) -> Office | None:
+        return self.reference.get(("office", office_id),
+                                  lambda: offices.detach(offices.office(office_id)))
+
+    def service(self, offices, service_id: int) -> Service | None:
         return self.reference.get(("service", service_id),
-                                  lambda: _detached(repo, repo.service(service_id)))
+                                  lambda: offices.detach(offices.service(service_id)))
 
-    def counter_ids_serving(self, repo, service_id: int) -> list[int]:
-        return self.reference.get(("links", service_id),
-                                  lambda: [link.counter_id for link in repo.counter_links(service_id)])
+    def counter_ids_serving(self, offices, service_id: int) -> list[int]:
+        return self.reference.get(("links", service_id), lambda: [
+            link.counter_id for link in offices.counter_links(service_id)])
 
-    def open_counter_counts(self, repo, service_ids: list[int]) -> dict[int, int]:
+    def open_counter_counts(self, offices, service_ids: list[int]) -> dict[int, int]:
         key = ("open", tuple(sorted(service_ids)))
-        return self.reference.get(key, lambda: repo.open_counter_counts(service_ids))
+        return self.reference.get(key, lambda: offices.open_counter_counts(service_ids))
 
-    def service_minutes(self, repo, service: Service, now: datetime) -> float:
+    def service_minutes(self, tickets, service: Service, now: datetime) -> float:
         return self.service_times.get(service.id, lambda: typical_service_minutes(
-            repo.recent_service_seconds(service.id, recent_window(now)), service.standard_minutes))
+            tickets.recent_service_seconds(service.id, recent_window(now)), service.standard_minutes))
 
-    def printer_state(self, repo, kiosk_id: str | None):
+    def printer_state(self, print_jobs, kiosk_id: str | None):
         """What the kiosk's agent last said; reports through this process replace it at once."""
-        return self.printers.get(kiosk_id, lambda: repo.printer_state(kiosk_id))
+        return self.printers.get(kiosk_id, lambda: print_jobs.printer_state(kiosk_id))
 
     def forget_printer(self) -> None:
         self.printers.clear()
@@ -79,8 +82,3 @@ class Catalog:
         """An office, service or counter changed here: read them afresh."""
         self.reference.clear()
 
-
-def _detached(repo, obj):
-    if obj is not None:
-        repo.session.expunge(obj)
-    return obj

@@ -1,69 +1,106 @@
-"""The unit of work: one transaction, and the live messages that go out only after it commits."""
+"""The unit of work as the use cases see it: one transaction, its repositories, and the live
+messages that go out only after it commits. No database here: adapters/unit_of_work.py is the
+SQL one, tests/unit/fakes.py an in-memory one.
+
+Every write use case runs through `run_in_transaction`: when a concurrent writer wins a race
+(an optimistic version, a unique number, a lock wait), the whole use case runs again from the
+start on fresh data, so every decision is taken again.
+"""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+import logging
+import random
+import time
+from typing import Callable, Protocol, TypeVar
 
-from sqlalchemy.orm import sessionmaker
+from .messages import Changes, Message
 
-from ..adapters.repository import Repository
-from ..live.notifier import Notifier
-
-
-@dataclass
-class Message:
-    """A live event for one Socket.IO room."""
-
-    event: str
-    payload: dict
-    room: str
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-@dataclass
+class Notifier(Protocol):
+    """Where committed messages go (live/notifier.py: Socket.IO; tests: a recorder)."""
+
+    def publish(self, event: str, payload: dict, room: str) -> None: ...
+
+
+class ConcurrentUpdate(Exception):
+    """A concurrent writer won a race; the use case may run again on fresh data."""
+
+
 class UnitOfWork:
     """`with uow:` opens a transaction; it rolls back unless `commit()` was called.
 
-    Messages queued with `notify()` are handed to the notifier only after a successful
-    commit, so no screen ever shows a call that the database does not hold.
+    Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings` (set by the concrete
+    unit of work on enter). Use cases record what they changed in `changes` and queue ready
+    messages with `publish`; both reach the notifier only after a successful commit, so no
+    screen ever shows a call that the database does not hold.
     """
 
-    session_factory: sessionmaker
-    notifier: Notifier
-    # SQLite admits one writer at a time. Writers of this process queue on this lock instead
-    # of polling SQLite's busy handler, which lets newcomers overtake those waiting longest
-    # (seconds of tail latency under load). None on PostgreSQL, which locks rows.
-    write_lock: threading.RLock | None = None
-    messages: list[Message] = field(default_factory=list)
+    offices: object
+    users: object
+    tickets: object
+    print_jobs: object
+    bookings: object
 
-    def __enter__(self) -> UnitOfWork:
-        if self.write_lock is not None:
-            self.write_lock.acquire()
-            self._holding = True
-        self.session = self.session_factory()
-        self.repo = Repository(self.session)
+    def __init__(self, notifier: Notifier):
+        self.notifier = notifier
+        self.messages: list[Message] = []
+        self.changes = Changes()
+
+    # --- for the concrete unit of work -----------------------------------------------------
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _end(self) -> None:
+        """Roll back whatever was not committed and let the database go."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Send pending changes to the database (ids, and queries that must see them)."""
+
+    # --- for the use cases -------------------------------------------------------------------
+
+    def __enter__(self):
         self.messages = []
-        self.touched_counters: set[int] = set()  # counters whose screens need an update
+        self.changes = Changes()
+        self._begin()
         return self
 
     def __exit__(self, *exc) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
-            self._release()
+        self._end()
 
-    def _release(self) -> None:
-        if self.write_lock is not None and getattr(self, "_holding", False):
-            self._holding = False
-            self.write_lock.release()
+    def add(self, obj) -> None:
+        """A new domain object of any aggregate (an office event, a user, a booking...)."""
+        raise NotImplementedError
 
-    def notify(self, event: str, payload: dict, room: str) -> None:
-        self.messages.append(Message(event, payload, room))
+    def publish(self, message: Message) -> None:
+        self.messages.append(message)
 
     def commit(self) -> None:
-        self.session.commit()
-        self._release()  # the database is free; publishing need not hold it
+        self._commit()
         messages, self.messages = self.messages, []
         for message in messages:
             self.notifier.publish(message.event, message.payload, message.room)
+
+
+def run_in_transaction(uow_factory: Callable[[], UnitOfWork], run: Callable[[UnitOfWork], T],
+                       max_attempts: int = 8) -> T:
+    """Run a write use case in a fresh unit of work, again from the start if a concurrent
+    writer won the race."""
+    for attempt in range(1, max_attempts + 1):
+        try:
+            with uow_factory() as uow:
+                return run(uow)
+        except ConcurrentUpdate as exc:
+            if attempt == max_attempts:
+                raise
+            log.info("retrying after a concurrent update (%s)", exc)
+            time.sleep(random.uniform(0, 0.005 * attempt))
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -10,14 +10,15 @@ from . import schemas
 from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden,
                    Unauthorized, actor, require, staff_member)
 from ..service_layer.printing import ORIGINAL_PRINTER
-from ..service_layer.queue import UNSEEN
+from ..service_layer.tickets import UNSEEN
 from .openapi import openapi_document
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def queue():
-    return flask.current_app.extensions["gecc"].queue
+def gecc():
+    """The use cases (app.py `Services`)."""
+    return flask.current_app.extensions["gecc"]
 
 
 @api.get("/openapi.json")
@@ -27,7 +28,7 @@ def openapi():
 
 @api.get("/office")
 def office():
-    return flask.jsonify(queue().office())
+    return flask.jsonify(gecc().queries.office())
 
 
 @api.post("/office/notice")
@@ -35,12 +36,12 @@ def office():
 def office_notice():
     """The text of the lobby display's notice strip (empty: the built-in notice)."""
     body = schemas.parse(schemas.Notice)
-    return flask.jsonify(queue().set_notice(staff_member().office_id, body.text, actor()))
+    return flask.jsonify(gecc().office_settings.set_notice(staff_member().office_id, body.text, actor()))
 
 
 @api.get("/services")
 def services():
-    return flask.jsonify(queue().services())
+    return flask.jsonify(gecc().queries.services())
 
 
 @api.post("/tickets")
@@ -56,7 +57,7 @@ def issue_ticket():
         who = actor()
     else:
         who = Actor("kiosk", body.kiosk_id) if body.channel == Channel.KIOSK else Actor("citizen")
-    ticket = queue().issue_ticket(body.service_id, body.priority, body.channel, who,
+    ticket = gecc().tickets.issue_ticket(body.service_id, body.priority, body.channel, who,
                                   kiosk_id=body.kiosk_id, note=body.note, print_ticket=body.print)
     return flask.jsonify(ticket), 201
 
@@ -65,33 +66,33 @@ def issue_ticket():
 def ticket_status(token: str):
     if len(token) > 64:
         raise NotFound("There is no ticket with that code.")
-    return flask.jsonify(queue().ticket_status(token))
+    return flask.jsonify(gecc().queries.ticket_status(token))
 
 
 @api.get("/counters")
 @require(STAFF_ROLES)
 def counters():
-    return flask.jsonify(queue().counters(staff_member().office_id))
+    return flask.jsonify(gecc().queries.counters(staff_member().office_id))
 
 
 @api.get("/counters/<id:counter_id>")
 @require(STAFF_ROLES)
 def counter(counter_id: int):
-    return flask.jsonify(queue().counter(counter_id))
+    return flask.jsonify(gecc().queries.counter(counter_id))
 
 
 @api.get("/counters/<id:counter_id>/waiting")
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
-    return flask.jsonify(queue().counter_waiting(counter_id))
+    return flask.jsonify(gecc().queries.counter_waiting(counter_id))
 
 
 @api.post("/counters/<id:counter_id>/settings")
 @require(COUNTER_ROLES)
 def counter_settings(counter_id: int):
     body = schemas.parse(schemas.CounterSettings)
-    return flask.jsonify(queue().set_counter(counter_id, actor(), is_open=body.open,
+    return flask.jsonify(gecc().office_settings.set_counter(counter_id, actor(), is_open=body.open,
                                              service_ids=body.service_ids))
 
 
@@ -99,7 +100,7 @@ def counter_settings(counter_id: int):
 @require(MANAGER_ROLES)
 def service_settings(service_id: int):
     body = schemas.parse(schemas.ServiceSettings)
-    return flask.jsonify(queue().set_service(service_id, actor(), is_open=body.open,
+    return flask.jsonify(gecc().office_settings.set_service(service_id, actor(), is_open=body.open,
                                              office_id=staff_member().office_id))
 
 
@@ -108,52 +109,52 @@ def service_settings(service_id: int):
 def call_next(counter_id: int):
     body = schemas.parse(schemas.CallNext)
     seen = body.seen_ticket_id if "seen_ticket_id" in body.model_fields_set else UNSEEN
-    return flask.jsonify(queue().call_next(counter_id, actor(), seen))
+    return flask.jsonify(gecc().tickets.call_next(counter_id, actor(), seen))
 
 
 @api.post("/counters/<id:counter_id>/call")
 @require(COUNTER_ROLES)
 def call_ticket(counter_id: int):
     body = schemas.parse(schemas.CallTicket)
-    return flask.jsonify(queue().call_ticket(counter_id, body.ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.call_ticket(counter_id, body.ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/recall")
 @require(COUNTER_ROLES)
 def recall(ticket_id: int):
-    return flask.jsonify(queue().recall(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.recall(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/hold")
 @require(COUNTER_ROLES)
 def hold(ticket_id: int):
     """Set the ticket aside at its counter; call it back with POST /counters/<id>/call."""
-    return flask.jsonify(queue().hold(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.hold(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/start")
 @require(COUNTER_ROLES)
 def start(ticket_id: int):
-    return flask.jsonify(queue().start(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.start(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/finish")
 @require(COUNTER_ROLES)
 def finish(ticket_id: int):
-    return flask.jsonify(queue().finish(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.finish(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/no-show")
 @require(COUNTER_ROLES)
 def no_show(ticket_id: int):
-    return flask.jsonify(queue().no_show(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.no_show(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/transfer")
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def transfer(ticket_id: int):
     body = schemas.parse(schemas.Transfer)
-    return flask.jsonify(queue().transfer(ticket_id, body.service_id, actor()))
+    return flask.jsonify(gecc().tickets.transfer(ticket_id, body.service_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/cancel")
@@ -162,13 +163,13 @@ def cancel(ticket_id: int):
     body = schemas.parse(schemas.CancelTicket)
     member = staff_member()
     if member is not None:
-        return flask.jsonify(queue().cancel(ticket_id, actor()))
+        return flask.jsonify(gecc().tickets.cancel(ticket_id, actor()))
     if not body.token:
         raise Unauthorized("Send the ticket's token, or log in as staff.")
-    status = queue().ticket_status(body.token)
+    status = gecc().queries.ticket_status(body.token)
     if status["id"] != ticket_id:
         raise NotFound(f"There is no ticket {ticket_id} with that token.")
-    return flask.jsonify(queue().cancel_by_token(body.token))
+    return flask.jsonify(gecc().tickets.cancel_by_token(body.token))
 
 
 @api.post("/tickets/<id:ticket_id>/reprint")
@@ -176,14 +177,14 @@ def cancel(ticket_id: int):
 def reprint(ticket_id: int):
     body = schemas.parse(schemas.Reprint)
     kiosk = body.kiosk_id if "kiosk_id" in body.model_fields_set else ORIGINAL_PRINTER
-    return flask.jsonify(flask.current_app.extensions["gecc"].printing.reprint(ticket_id, kiosk)), 201
+    return flask.jsonify(gecc().printing.reprint(ticket_id, kiosk)), 201
 
 
 @api.get("/printers")
 @require(STAFF_ROLES)
 def printers():
     """What each print agent last said about its printer."""
-    return flask.jsonify(flask.current_app.extensions["gecc"].printing.states())
+    return flask.jsonify(gecc().printing.states())
 
 
 @api.get("/kiosks/<kiosk_id>/printer")
@@ -191,7 +192,7 @@ def kiosk_printer(kiosk_id: str):
     """The kiosk page asks whether it can print, or must show the ticket on screen."""
     if len(kiosk_id) > 64:
         raise NotFound("There is no such kiosk.")
-    return flask.jsonify(flask.current_app.extensions["gecc"].printing.state(
+    return flask.jsonify(gecc().printing.state(
         None if kiosk_id == "local" else kiosk_id))
 
 
@@ -207,13 +208,13 @@ def summary():
         day = date.fromisoformat(raw) if raw else None
     except ValueError:
         raise InvalidInput("day must be a date like 2026-11-22.") from None
-    return flask.jsonify(queue().day_summary(staff_member().office_id, day))
+    return flask.jsonify(gecc().queries.day_summary(staff_member().office_id, day))
 
 
 # --- bookings: made by staff now (online later), checked in at the kiosk ------------------
 
 def bookings():
-    return flask.current_app.extensions["gecc"].bookings
+    return gecc().bookings
 
 
 @api.post("/bookings")

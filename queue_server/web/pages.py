@@ -88,7 +88,7 @@ def ticket_qr(token: str):
     import qrcode
     import qrcode.image.svg
 
-    status = flask.current_app.extensions["gecc"].queue.ticket_status(token[:64])
+    status = flask.current_app.extensions["gecc"].queries.ticket_status(token[:64])
     out = io.BytesIO()
     qrcode.make(status["status_url"], image_factory=qrcode.image.svg.SvgPathImage,
                 border=2).save(out)

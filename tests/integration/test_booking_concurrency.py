@@ -42,7 +42,7 @@ def test_concurrent_check_ins_never_make_two_tickets(db_url):
             try:
                 start.wait()
                 for i in range(TICKETS_EACH):
-                    services.queue.issue_ticket(1 + (n + i) % 2, Priority.NORMAL, Channel.KIOSK,
+                    services.tickets.issue_ticket(1 + (n + i) % 2, Priority.NORMAL, Channel.KIOSK,
                                                 Actor("kiosk", str(n)))
             except Exception as exc:  # noqa: BLE001
                 errors.append(exc)

@@ -29,7 +29,7 @@ def test_concurrent_kiosks_and_counters(db_url):
 
 def run_rush(services) -> None:
     seed_demo_office(services)
-    queue = services.queue
+    use_cases = services.tickets
     start = threading.Barrier(ISSUERS + CALLERS)
     issuing_done = threading.Event()
     issued, called, errors = [], [], []
@@ -41,7 +41,7 @@ def run_rush(services) -> None:
             for i in range(TICKETS_EACH):
                 service_id = SERVICES[(n + i) % len(SERVICES)]
                 priority = Priority.ELDERLY if i % 7 == 0 else Priority.NORMAL
-                t = queue.issue_ticket(service_id, priority, Channel.KIOSK, Actor("kiosk", str(n)))
+                t = use_cases.issue_ticket(service_id, priority, Channel.KIOSK, Actor("kiosk", str(n)))
                 with lock:
                     issued.append(t)
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -52,7 +52,7 @@ def run_rush(services) -> None:
             start.wait()
             while True:
                 try:
-                    t = queue.call_next(counter_id, Actor.user(4))
+                    t = use_cases.call_next(counter_id, Actor.user(4))
                     with lock:
                         called.append(t)
                 except QueueEmpty:
