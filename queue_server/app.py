@@ -17,7 +17,11 @@ from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .live.sockets import socketio
+from .domain.rating import RatingPolicy
 from .service_layer.accounts import Accounts
+from .service_layer.alerts import Alerts
+from .service_layer.evidence import Evidence
+from .service_layer.ratings import Ratings
 from .service_layer.bookings import Bookings
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.office_settings import OfficeSettings
@@ -26,6 +30,7 @@ from .service_layer.queries import Queries
 from .service_layer.tickets import Tickets
 from .web.auth import init_auth
 from .web.errors import init_errors
+from .web.limits import init_limits
 from .web.schemas import IdConverter
 
 
@@ -41,6 +46,9 @@ class Services:
     accounts: Accounts
     printing: Printing
     bookings: Bookings
+    ratings: Ratings
+    alerts: Alerts
+    evidence: Evidence
     notifier: Notifier
 
 
@@ -67,10 +75,15 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
     tickets = Tickets(context)
     check_in = CheckInPolicy(early_minutes=config["BOOKING_CHECKIN_EARLY_MINUTES"],
                              grace_minutes=config["BOOKING_CHECKIN_GRACE_MINUTES"])
+    rating_policy = RatingPolicy(window_days=config["RATING_WINDOW_DAYS"],
+                                 low_score_max=config["RATING_LOW_SCORE"],
+                                 comment_retention_days=config["RATING_COMMENT_RETENTION_DAYS"])
     return Services(engine=engine, context=context, tickets=tickets,
                     office_settings=OfficeSettings(context), queries=Queries(context),
                     accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
-                    bookings=Bookings(context, tickets, check_in), notifier=notifier)
+                    bookings=Bookings(context, tickets, check_in),
+                    ratings=Ratings(context, rating_policy), alerts=Alerts(context),
+                    evidence=Evidence(context), notifier=notifier)
 
 
 def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
@@ -91,9 +104,11 @@ def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
 
     init_errors(app)
     init_auth(app)
+    init_limits(app)
 
     app.url_map.converters["id"] = IdConverter
     from .live import print_agents  # noqa: F401 - registers the agents' Socket.IO handlers
+    from .web import ratings  # noqa: F401 - ratings, alerts, evidence on the API blueprint
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk

@@ -30,6 +30,11 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "PREFERENCE_STEP_MINUTES": float(env.get("GECC_PREFERENCE_STEP_MINUTES", "10")),
         "BOOKING_CHECKIN_EARLY_MINUTES": float(env.get("GECC_BOOKING_CHECKIN_EARLY_MINUTES", "60")),
         "BOOKING_CHECKIN_GRACE_MINUTES": float(env.get("GECC_BOOKING_CHECKIN_GRACE_MINUTES", "15")),
+        # Per client address and public endpoint (limits syntax); the contract asks >= 30/min.
+        "PUBLIC_RATE_LIMIT": env.get("GECC_PUBLIC_RATE_LIMIT", "60 per minute"),
+        "RATING_WINDOW_DAYS": float(env.get("GECC_RATING_WINDOW_DAYS", "7")),
+        "RATING_LOW_SCORE": int(env.get("GECC_RATING_LOW_SCORE", "2")),
+        "RATING_COMMENT_RETENTION_DAYS": float(env.get("GECC_RATING_COMMENT_RETENTION_DAYS", "365")),
         "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .domain.hours import OpeningHours
+from .domain.rating import DEFAULT_DIMENSIONS
 from .domain.model import (Actor, Counter, CounterService, Office, OfficeEvent, OfficeEventKind,
                            Role, Service, User)
 
@@ -44,7 +45,8 @@ def seed_demo_office(services, timezone: str = "Asia/Bangkok") -> bool:
             return False
         office = Office("ที่ว่าการอำเภอบางบัวทอง (ศูนย์ดำรงธรรมอำเภอ)", timezone=timezone,
                         name_en="Bang Bua Thong District Office", enforce_hours=False,
-                        opening_hours=OpeningHours.default().to_json())
+                        opening_hours=OpeningHours.default().to_json(),
+                        rating_dimensions=[d.to_json() for d in DEFAULT_DIMENSIONS])
         uow.add(office)
         uow.flush()
         by_code = {}

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import booking, model, printing
+from ..domain import alerts, booking, devices, model, printing, rating
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -52,6 +52,8 @@ offices = sa.Table(
     sa.Column("opening_hours", sa.JSON, nullable=False),
     sa.Column("enforce_hours", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("notice", sa.Text, nullable=False, server_default=""),
+    # What the office asks about besides the overall score ([{key, name_th, name_en}]).
+    sa.Column("rating_dimensions", sa.JSON, nullable=False, server_default="[]"),
 )
 
 services = sa.Table(
@@ -246,6 +248,55 @@ office_events = sa.Table(
     sa.Index("ix_office_events_office_at", "office_id", "at"),
 )
 
+# One rating per ticket: the unique ticket_id keeps it so whatever the races. Credited to the
+# service, counter and clerk (users.id) who finished the visit.
+ratings = sa.Table(
+    "ratings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), nullable=False, unique=True),
+    sa.Column("service_id", sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("clerk_id", sa.ForeignKey("users.id")),
+    sa.Column("score", sa.SmallInteger, nullable=False),
+    sa.Column("dimensions", sa.JSON, nullable=False),
+    sa.Column("source", _enum(rating.RatingSource), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Column("comment_erased_at", UTCDateTime),
+    sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+    sa.Index("ix_ratings_office_created", "office_id", "created_at"),
+)
+
+# Alerts to managers, kept until handled; the handling (who, when, what) is the evidence.
+alerts_table = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("kind", _enum(alerts.AlertKind), nullable=False),
+    sa.Column("raised_at", UTCDateTime, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id")),
+    sa.Column("service_id", sa.ForeignKey("services.id")),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("handled_at", UTCDateTime),
+    sa.Column("handled_by", sa.ForeignKey("users.id")),
+    sa.Column("action", sa.Text),
+    sa.Index("ix_alerts_office_raised", "office_id", "raised_at"),
+)
+
+# One-time codes that pair a device (a rating tablet) with its identity; only a hash is kept.
+device_pairings = sa.Table(
+    "device_pairings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("device", sa.String(64), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+)
+
 _mapped = False
 
 
@@ -271,6 +322,9 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.OfficeEvent, office_events)
     mapper_registry.map_imperatively(booking.Booking, bookings,
                                      version_id_col=bookings.c.version)
+    mapper_registry.map_imperatively(rating.Rating, ratings)
+    mapper_registry.map_imperatively(alerts.Alert, alerts_table)
+    mapper_registry.map_imperatively(devices.DevicePairing, device_pairings)
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={
         "booking": relationship(booking.Booking, lazy="raise"),
     })

@@ -12,10 +12,11 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from ..domain.devices import DevicePairing
 from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
                             TicketEvent, TicketStatus, User)
 from ..domain.printing import PrintJob, PrintJobStatus, PrinterState
-from .orm import (counter_services, counters, print_jobs, printer_states, ticket_events,
+from .orm import (counter_services, counters, device_pairings, print_jobs, printer_states, ticket_events,
                   ticket_sequences, tickets)
 
 WAITING = TicketStatus.WAITING
@@ -168,6 +169,14 @@ class UserRepository(SessionRepository):
     def user_by_token_hash(self, token_hash: str) -> User | None:
         return self.session.scalars(_user_by_token_hash(), {"p_hash": token_hash}).first()
 
+    def users_of_office(self, office_id: int) -> list[User]:
+        return list(self.session.scalars(
+            sa.select(User).where(User.office_id == office_id).order_by(User.id)))
+
+    def pairing(self, code_hash: str) -> DevicePairing | None:
+        return self.session.scalars(
+            sa.select(DevicePairing).where(device_pairings.c.code_hash == code_hash)).first()
+
 
 
 class TicketRepository(SessionRepository):
@@ -275,9 +284,14 @@ class TicketRepository(SessionRepository):
         return [float(data["service_seconds"]) for (data,) in rows if "service_seconds" in data]
 
     def tickets_of_day(self, office_id: int, day: date) -> list[Ticket]:
+        return self.tickets_of_days(office_id, day, day)
+
+    def tickets_of_days(self, office_id: int, first: date, last: date) -> list[Ticket]:
+        """The tickets of the office's local days first..last, both included."""
         return list(self.session.scalars(
             sa.select(Ticket).where(tickets.c.office_id == office_id,
-                                    tickets.c.service_day == day).order_by(tickets.c.id)))
+                                    tickets.c.service_day.between(first, last))
+            .order_by(tickets.c.id)))
 
     def recent_calls(self, office_id: int, day: date, limit: int = 10) -> list[TicketEvent]:
         """The latest call and recall events of the day, newest first (the display's history)."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..service_layer.unit_of_work import ConcurrentUpdate, Notifier, UnitOfWork
 from .booking_repository import BookingRepository
+from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
 
 
@@ -35,6 +36,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.tickets = TicketRepository(self.session)
         self.print_jobs = PrintRepository(self.session)
         self.bookings = BookingRepository(self.session)
+        self.ratings = RatingRepository(self.session)
+        self.alerts = AlertRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)

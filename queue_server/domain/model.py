@@ -123,9 +123,12 @@ class Office:
 
     def __init__(self, name: str, timezone: str = "Asia/Bangkok", name_en: str = "",
                  opening_hours: list | None = None, enforce_hours: bool = False,
-                 notice: str = ""):
+                 notice: str = "", rating_dimensions: list | None = None):
         self.name = name
         self.notice = notice  # the lobby display's scrolling notice strip
+        # What the rating asks besides the overall score: [{key, name_th, name_en}]
+        # (domain/rating.py reads it).
+        self.rating_dimensions = rating_dimensions or []
         self.name_en = name_en
         self.timezone = timezone
         self.opening_hours = opening_hours if opening_hours is not None else OpeningHours.default().to_json()
@@ -344,6 +347,8 @@ class Ticket:
         began = self.started_at or self.called_at
         self.status = TicketStatus.FINISHED
         self.finished_at = now
+        if actor.kind == "user" and actor.id:
+            self.served_by = int(actor.id)  # the clerk who finished it is credited (ratings)
         self._record(EventKind.FINISHED, now, actor,
                      data={"how": how, "service_seconds": round((now - began).total_seconds(), 1)})
 

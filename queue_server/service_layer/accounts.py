@@ -9,8 +9,11 @@ from typing import Callable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.devices import (DevicePairing, PairingRefused, new_pairing_code, tablet_counter,
+                              tablet_username)
 from ..domain.errors import Conflict, NotFound
 from ..domain.model import ApiToken, Role, User, device_username
+from .messages import iso
 from .unit_of_work import UnitOfWork
 
 # Werkzeug's scrypt: a memory-hard KDF. Tests lower the cost; nothing else should.
@@ -67,11 +70,46 @@ class Accounts:
 
     def ensure_device(self, office_id: int, kiosk_id: str) -> None:
         """The account of a kiosk's print agent; it has no usable password, only tokens."""
+        self._ensure_device(office_id, device_username(kiosk_id), f"Kiosk {kiosk_id}")
+
+    def _ensure_device(self, office_id: int, username: str, display_name: str) -> None:
         with self.uow() as uow:
-            if uow.users.user_by_name(device_username(kiosk_id)) is None:
-                uow.add(User(office_id, device_username(kiosk_id), f"Kiosk {kiosk_id}",
-                                  Role.DEVICE, "!"))
+            if uow.users.user_by_name(username) is None:
+                uow.add(User(office_id, username, display_name, Role.DEVICE, "!"))
                 uow.commit()
+
+    # --- pairing a device with a one-time code ----------------------------------------------
+
+    def start_tablet_pairing(self, office_id: int, counter_id: int) -> dict:
+        """A one-time code that makes the tablet in front of `counter_id` its rating tablet
+        (typed on the tablet within PAIRING_MINUTES). Pairing again replaces nothing: the old
+        tablet keeps working until its token is revoked."""
+        device = tablet_username(counter_id)
+        self._ensure_device(office_id, device, f"Rating tablet, counter {counter_id}")
+        with self.uow() as uow:
+            for _ in range(5):
+                code = new_pairing_code()
+                if uow.users.pairing(token_hash(code)) is None:
+                    break
+            pairing = DevicePairing(office_id, device, token_hash(code), self.clock())
+            uow.add(pairing)
+            uow.commit()
+            return {"code": code, "device": device, "counter_id": counter_id,
+                    "expires_at": iso(pairing.expires_at)}
+
+    def pair_device(self, code: str) -> dict:
+        """The tablet's side: the code for a bearer token of its device identity."""
+        with self.uow() as uow:
+            pairing = uow.users.pairing(token_hash(code.strip()))
+            if pairing is None:
+                raise PairingRefused("That pairing code is not known; check it or make a new one.")
+            pairing.use(self.clock())
+            user = uow.users.user_by_name(pairing.device)
+            token = secrets.token_urlsafe(32)
+            uow.add(ApiToken(user.id, token_hash(token), "paired", self.clock()))
+            uow.commit()
+            return {"token": token, "device": pairing.device,
+                    "counter_id": tablet_counter(pairing.device)}
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         with self.read_uow() as uow:

@@ -31,7 +31,7 @@ class Rooms:
     """Room names. `display` and `managers` are per server (one office a server today)."""
 
     DISPLAY = "display"     # the lobby TV: calls, queues, counters, the notice
-    MANAGERS = "managers"   # the manager's page: printers in trouble (staff only)
+    MANAGERS = "managers"   # the manager's page: alerts, printers in trouble (staff only)
 
     @staticmethod
     def counter(counter_id: int) -> str:
@@ -127,6 +127,11 @@ def collect(changes: Changes, views, now: datetime) -> list[Message]:
             messages.append(Message("ticket_called", body, room))
     for ticket in changes.tickets.values():
         messages.append(Message("ticket_updated", views.ticket(ticket), Rooms.ticket(ticket.token)))
+        if ticket.status.value == "finished" and ticket.counter_id:
+            # Finished in this unit of work (a finished ticket changes no more): the rating
+            # tablet of its counter offers the rating now.
+            messages.append(Message("ticket_finished", finished_body(ticket),
+                                    Rooms.counter(ticket.counter_id)))
     if changes.services:
         services = list(changes.services.values())
         stats = {**views.queue_stats(services, now), **changes.queue_stats}
@@ -163,6 +168,27 @@ def queue_body(service, stats, office_open: bool) -> dict:
     return {"service_id": service.id, "waiting": stats.waiting,
             "eta_minutes": stats.eta(stats.waiting), "counters_open": stats.counters_open,
             "open": bool(service.active and office_open)}
+
+
+def finished_body(ticket) -> dict:
+    """`ticket_finished` on the counter's (public) room: no token, no note."""
+    return {"ticket_id": ticket.id, "number": ticket.label, "counter_id": ticket.counter_id,
+            "service_id": ticket.service_id, "finished_at": iso(ticket.finished_at)}
+
+
+def ticket_rated(ticket) -> list[Message]:
+    """The visit has its rating: the phone thanks the citizen, the tablet goes back to idle."""
+    body = {"ticket_id": ticket.id, "number": ticket.label, "rated": True}
+    rooms = [Rooms.ticket(ticket.token)] + ([Rooms.counter(ticket.counter_id)] if ticket.counter_id else [])
+    return [Message("ticket_rated", body, room) for room in rooms]
+
+
+def alert_raised(alert_view: dict) -> Message:
+    return Message("alert_raised", alert_view, Rooms.MANAGERS)
+
+
+def alert_handled(alert_view: dict) -> Message:
+    return Message("alert_handled", alert_view, Rooms.MANAGERS)
 
 
 def notice_changed(text: str) -> Message:

@@ -33,8 +33,8 @@ class ConcurrentUpdate(Exception):
 class UnitOfWork:
     """`with uow:` opens a transaction; it rolls back unless `commit()` was called.
 
-    Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings` (set by the concrete
-    unit of work on enter). Use cases record what they changed in `changes` and queue ready
+    Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings`, `ratings`,
+    `alerts` (set by the concrete unit of work on enter). Use cases record what they changed in `changes` and queue ready
     messages with `publish`; both reach the notifier only after a successful commit, so no
     screen ever shows a call that the database does not hold.
     """
@@ -44,6 +44,8 @@ class UnitOfWork:
     tickets: object
     print_jobs: object
     bookings: object
+    ratings: object
+    alerts: object
 
     def __init__(self, notifier: Notifier):
         self.notifier = notifier

@@ -11,6 +11,7 @@ from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, F
                    Unauthorized, actor, require, staff_member)
 from ..service_layer.printing import ORIGINAL_PRINTER
 from ..service_layer.tickets import UNSEEN
+from .limits import public
 from .openapi import openapi_document
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
@@ -63,6 +64,7 @@ def issue_ticket():
 
 
 @api.get("/tickets/<token>")
+@public
 def ticket_status(token: str):
     if len(token) > 64:
         raise NotFound("There is no ticket with that code.")
@@ -158,6 +160,7 @@ def transfer(ticket_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/cancel")
+@public
 def cancel(ticket_id: int):
     """Staff cancel by id; a citizen cancels by sending the token from their ticket's QR."""
     body = schemas.parse(schemas.CancelTicket)
@@ -230,7 +233,7 @@ def create_booking():
 @require(RECEPTION_ROLES)
 def list_bookings():
     """The bookings of one local day: ?date=YYYY-MM-DD, today by default."""
-    return flask.jsonify(bookings().day(staff_member().office_id, _day_arg("date")))
+    return flask.jsonify(bookings().day(staff_member().office_id, day_arg("date")))
 
 
 @api.post("/bookings/<id:booking_id>/cancel")
@@ -240,6 +243,7 @@ def cancel_booking(booking_id: int):
 
 
 @api.post("/bookings/check-in")
+@public
 def check_in():
     """The citizen's code (typed or scanned) -> their ticket: 201 when issued now, 200 with
     `repeated: true` and the same ticket when the booking was checked in already."""
@@ -250,7 +254,7 @@ def check_in():
     return flask.jsonify(view), 201 if issued else 200
 
 
-def _day_arg(name: str):
+def day_arg(name: str):
     from datetime import date
 
     from .schemas import InvalidInput

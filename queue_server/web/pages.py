@@ -8,6 +8,7 @@ import flask
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .auth import SessionUser, csrf
+from .limits import public
 
 pages = flask.Blueprint("pages", __name__)
 
@@ -81,6 +82,7 @@ def ticket_status(token: str):
 
 
 @pages.get("/t/<token>/qr.svg")
+@public
 def ticket_qr(token: str):
     """The QR code of a ticket's status page, for the kiosk screen when the printer cannot print."""
     import io

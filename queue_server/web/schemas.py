@@ -108,6 +108,40 @@ class CheckIn(Body):
                                                         "the server's own printer)")
 
 
+Score = Annotated[StrictInt, Field(ge=1, le=5)]
+
+
+class Rate(Body):
+    """A rating of one finished visit (limits: ../shared/CONTRACT.md)."""
+
+    score: Score = Field(description="1 (very dissatisfied) to 5 (very satisfied)")
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
+        default=None, description="At most 1,000 characters; seen by managers only, erased "
+                                  "after the retention period")
+    dimensions: Annotated[dict[Annotated[str, StringConstraints(max_length=32)], Score],
+                          Field(max_length=12)] | None = Field(
+        default=None, description="The office's own questions (GET .../rating), each 1-5")
+
+
+class RateByToken(Rate):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class RateAtCounter(Rate):
+    ticket_id: Id
+
+
+class PairDevice(Body):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")] = Field(
+        description="The six digits shown on the counter console")
+
+
+class HandleAlert(Body):
+    action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=1000)] = Field(
+        description="What was done about it (the GECC evidence of a quick response)")
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
     status = 400

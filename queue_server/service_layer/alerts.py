@@ -1,0 +1,53 @@
+"""The managers' alerts: the open ones, a period's history with the actions taken, and
+handling one (the action, who and when: GECC 2.16)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.alerts import Alert, AlertKind
+from ..domain.booking import local_day_bounds
+from ..domain.errors import NotFound
+from ..domain.model import Actor
+from . import messages
+from .context import Context
+from .ratings import alert_view
+from .unit_of_work import UnitOfWork
+
+
+class Alerts:
+    def __init__(self, context: Context):
+        self.context = context
+
+    def open(self, office_id: int) -> list[dict]:
+        with self.context.read_uow() as uow:
+            return [self._view(uow, a) for a in uow.alerts.open(office_id)]
+
+    def history(self, office_id: int, first: date, last: date) -> list[dict]:
+        """Alerts raised on the local days first..last (both included), newest first."""
+        with self.context.read_uow() as uow:
+            office = self.context.views(uow, office_id).office()
+            start, _ = local_day_bounds(office, first)
+            _, end = local_day_bounds(office, last)
+            return [self._view(uow, a) for a in uow.alerts.raised_between(office.id, start, end)]
+
+    def handle(self, alert_id: int, action: str, actor: Actor, office_id: int) -> dict:
+        def run(uow: UnitOfWork) -> dict:
+            alert = uow.alerts.by_id(alert_id)
+            if alert is None or alert.office_id != office_id:
+                raise NotFound(f"There is no alert {alert_id}.")
+            alert.handle(action, int(actor.id), self.context.clock())
+            uow.flush()
+            view = self._view(uow, alert)
+            uow.publish(messages.alert_handled(view))
+            uow.commit()
+            return view
+        return self.context.write(run)
+
+    @staticmethod
+    def _view(uow: UnitOfWork, alert: Alert) -> dict:
+        comment = None
+        if alert.kind == AlertKind.LOW_RATING and alert.ticket_id:
+            rating = uow.ratings.by_ticket(alert.ticket_id)
+            comment = rating.comment if rating else None
+        return alert_view(alert, comment)

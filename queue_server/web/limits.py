@@ -1,0 +1,58 @@
+"""Rate limits of the public endpoints, per client address (Flask-Limiter).
+
+Anonymous callers (a ticket's status, ratings, booking check-in, device pairing) are limited
+so that one phone or script cannot flood the office; the limit leaves room for a whole office
+behind one router (the contract asks for at least 30 a minute on each endpoint). Counts are
+kept in memory, or in Redis when the server runs as several processes (`GECC_REDIS_URL`), so
+every process counts the same calls. Over the limit: 429, `Retry-After`, and a message in
+Thai and English that the pages show as it is.
+"""
+
+from __future__ import annotations
+
+import flask
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from .errors import error_response
+
+limiter = Limiter(key_func=get_remote_address)
+
+RATE_LIMITED_TH = "มีการใช้งานถี่เกินไป กรุณารอสักครู่แล้วลองใหม่"
+RATE_LIMITED_EN = "Too many requests from here; please wait a moment and try again."
+
+
+def _public_limit() -> str:
+    return flask.current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+def _known_caller() -> bool:
+    """Staff and devices (a kiosk's or a tablet's token) are not limited: only anonymous
+    callers are (contract)."""
+    from .auth import staff_member
+    try:
+        return staff_member() is not None
+    except Exception:  # a bad token is anonymous here; the endpoint refuses it itself
+        return False
+
+
+# Each decorated endpoint counts on its own: a citizen reading the status page does not use up
+# the rating's allowance.
+public = limiter.limit(_public_limit, exempt_when=_known_caller)
+
+
+def init_limits(app: flask.Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on a 429
+    app.config.setdefault("RATELIMIT_DEFAULT", None)          # only what is decorated
+    limiter.init_app(app)
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        body, status = error_response("rate_limited", RATE_LIMITED_EN, 429,
+                                      message_th=RATE_LIMITED_TH, message_en=RATE_LIMITED_EN)
+        response = flask.make_response(body, status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(int(retry_after))
+        return response
