@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -49,7 +48,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_queue import Server, free_port, loadavg, machine_facts, pct  # noqa: E402
+from bench_queue import Server, machine_facts  # noqa: E402
+from common import free_port, loadavg, now, pct, show_server_log, stop_and_clean  # noqa: E402
 
 CHROMIUM = os.environ.get("GECC_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -57,10 +57,6 @@ COUNTER_ID = 1          # staff1's counter in the demo office; it serves service
 SERVICE_CODE = "A"
 PREFILL = 20            # waiting tickets in service A before each phase
 CALL_TIMEOUT_MS = 10_000
-
-
-def now() -> float:
-    return time.monotonic()
 
 
 # --- the pages -------------------------------------------------------------------------------
@@ -511,14 +507,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f)
         return 1 if failures else 0
     except Exception:
-        print("server log tail:\n" + server.tail(), file=sys.stderr)
+        show_server_log(server)
         raise
     finally:
-        server.stop()
-        if args.keep:
-            print(f"kept {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_and_clean(server, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import multiprocessing as mp
 import os
 import platform
 import queue as queue_mod
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +47,9 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (cpu_model, free_port, loadavg, now, pct, show_server_log,  # noqa: E402
+                    stop_and_clean)
 
 # Targets from the issue, single server process, at the highest concurrency level.
 TARGET_TICKETS_PER_S = 300.0
@@ -59,28 +60,8 @@ EVENT_WAIT_S = 5.0  # how long a caller waits for its ticket_called before count
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def now() -> float:
-    # CLOCK_MONOTONIC on Linux: system-wide, so comparable between the caller and the listener.
-    return time.monotonic()
-
-
-def pct(values: list[float], p: float) -> float | None:
-    """Nearest-rank percentile of `values` (p in 0..100); None when there are none."""
-    if not values:
-        return None
-    s = sorted(values)
-    k = max(0, min(len(s) - 1, math.ceil(p / 100.0 * len(s)) - 1))
-    return s[k]
-
-
 def ms(x: float | None) -> str:
     return "-" if x is None else f"{x * 1000:.1f}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def gecc_command(code_dir: Path | None = None) -> list[str]:
@@ -94,14 +75,7 @@ def gecc_command(code_dir: Path | None = None) -> list[str]:
 
 
 def machine_facts() -> dict:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     try:
         nproc = subprocess.run(["nproc"], capture_output=True, text=True, timeout=5).stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -144,13 +118,6 @@ def code_state() -> str:
         return f"{head or 'unknown'}" + (f" + {len(dirty)} uncommitted paths under queue_server/"
                                          if dirty else " (clean)")
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
         return "unknown"
 
 
@@ -259,6 +226,18 @@ class Phase:
     @property
     def rate(self) -> float:
         return self.ok / self.elapsed if self.elapsed > 0 else 0.0
+
+    def count(self, lock: threading.Lock, started: float, good: bool, why: str) -> None:
+        """One request's outcome; its latency runs from `started` to now. Under `lock`: the
+        clients are threads."""
+        took = now() - started
+        with lock:
+            if good:
+                self.ok += 1
+                self.latencies.append(took)
+            else:
+                self.errors += 1
+                self.error_samples.append(why)
 
     def summary(self) -> dict:
         return {"name": self.name, "level": self.level, "ok": self.ok, "errors": self.errors,
@@ -501,14 +480,7 @@ class Bench:
                 why = f"HTTP {r.status_code}"
             except requests.RequestException as exc:
                 good, why = False, type(exc).__name__
-            dt_ = now() - t0
-            with lock:
-                if good:
-                    ph.ok += 1
-                    ph.latencies.append(dt_)
-                else:
-                    ph.errors += 1
-                    ph.error_samples.append(why)
+            ph.count(lock, t0, good, why)
 
         ph.elapsed = run_clients(level, self.args.duration, self.args.max_requests, work,
                                  lambda t: requests.Session(), lambda: phase_part(ph),
@@ -530,14 +502,7 @@ class Bench:
                 why = f"HTTP {r.status_code} {r.text[:120]}"
             except requests.RequestException as exc:
                 good, why = False, type(exc).__name__
-            dt_ = now() - t0
-            with lock:
-                if good:
-                    ph.ok += 1
-                    ph.latencies.append(dt_)
-                else:
-                    ph.errors += 1
-                    ph.error_samples.append(why)
+            ph.count(lock, t0, good, why)
 
         def child_result() -> dict:
             return {**phase_part(ph), "issued": dict(self.issued)}
@@ -898,16 +863,12 @@ def main(argv: list[str] | None = None) -> int:
                 "tickets_issued": bench.total_issued}, indent=2, ensure_ascii=False))
         return 1 if bench.failures else 0
     except Exception:
-        print("server log tail:\n" + server.tail(), file=sys.stderr)
+        show_server_log(server)
         raise
     finally:
         if events is not None:
             events.stop()
-        server.stop()
-        if args.keep:
-            print(f"kept {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_and_clean(server, workdir, args.keep)
 
 
 if __name__ == "__main__":

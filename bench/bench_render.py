@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
 import subprocess
@@ -37,30 +36,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import cpu_model, loadavg, pct  # noqa: E402
 
 TARGET_RENDER_MS = 50.0
 LINKS = {"serial 9600 baud": 960, "serial 115200 baud": 11_520, "USB full speed ~1 MB/s": 1_000_000,
          "100 Mbit/s Ethernet": 12_500_000}
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, min(len(s) - 1, math.ceil(p / 100.0 * len(s)) - 1))]
-
-
 def machine_facts() -> dict:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        load = "unknown"
+    model = cpu_model()
+    load = loadavg()
     try:
         head = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse",
                                "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()

@@ -20,22 +20,6 @@ from .render import PAPER_58MM, PAPER_80MM, render_ticket
 from .ticket import TicketPrint
 
 
-def sample_ticket(now: datetime | None = None) -> TicketPrint:
-    return TicketPrint(
-        office_name="ที่ว่าการอำเภอบางบัวทอง",
-        office_name_en="Bang Bua Thong District Office",
-        service_name_th="บัตรประจำตัวประชาชน",
-        service_name_en="ID card",
-        number="A023",
-        issued_at=now or datetime(2026, 11, 22, 4, 5, tzinfo=timezone.utc),
-        timezone="Asia/Bangkok",
-        ahead=4,
-        eta_minutes=12,
-        priority="elderly",
-        status_url="http://192.168.1.10:5000/t/abc123",
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m printer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         for dots, name in ((PAPER_58MM, "ticket-58mm.png"), (PAPER_80MM, "ticket-80mm.png")):
             path = args.out / name
-            render_ticket(sample_ticket(), dots).save(path, optimize=True)
+            render_ticket(TicketPrint.sample(), dots).save(path, optimize=True)
             print(path)
         return 0
     try:
@@ -73,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "test-print":
         dots = getattr(printer, "gecc_paper_dots", PAPER_80MM)
         try:
-            print_ticket(printer, render_ticket(sample_ticket(datetime.now(timezone.utc)), dots))
+            print_ticket(printer, render_ticket(TicketPrint.sample(datetime.now(timezone.utc)), dots))
         except PrinterError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

@@ -7,7 +7,7 @@ The ticket is built from the server's JSON ticket body (``ticket_view`` in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Bangkok"
@@ -108,6 +108,23 @@ class TicketPrint:
             eta_minutes=_optional_int(view.get("eta_minutes")),
             priority=str(view.get("priority") or "normal"),
             status_url=str(view["status_url"]),
+        )
+
+    @classmethod
+    def sample(cls, issued_at: datetime | None = None) -> TicketPrint:
+        """A realistic Thai ticket: `python -m printer sample` and test-print, and the tests."""
+        return cls(
+            office_name="ที่ว่าการอำเภอบางบัวทอง",
+            office_name_en="Bang Bua Thong District Office",
+            service_name_th="บัตรประจำตัวประชาชน",
+            service_name_en="ID card",
+            number="A023",
+            issued_at=issued_at or datetime(2026, 11, 22, 4, 5, tzinfo=dt_timezone.utc),
+            timezone="Asia/Bangkok",
+            ahead=4,
+            eta_minutes=12,
+            priority="elderly",
+            status_url="http://192.168.1.10:5000/t/abc123",
         )
 
     @property

@@ -87,6 +87,6 @@ class LocalTransport:
         self.services.printing.acknowledge(job_id, None, outcome, error)
 
     def report_status(self, status: dict) -> None:
-        from queue_server.live.print_agents import state_from
+        from queue_server.domain.printing import PrinterState
 
-        self.services.printing.report_status(state_from(None, status))
+        self.services.printing.report_status(PrinterState.from_report(None, status))

@@ -12,21 +12,21 @@ import sqlalchemy as sa
 
 from .adapters.db import make_engine, session_factories
 from .adapters.unit_of_work import SqlAlchemyUnitOfWork
-from .config import settings_from_env
+from .config import SERVERS, settings_from_env
 from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
-from .live.sockets import socketio
 from .domain.rating import RatingPolicy
+from .live.sockets import socketio
 from .service_layer.accounts import Accounts
 from .service_layer.alerts import Alerts
-from .service_layer.evidence import Evidence
-from .service_layer.ratings import Ratings
 from .service_layer.bookings import Bookings
 from .service_layer.context import Context, QueueSettings, utc_now
+from .service_layer.evidence import Evidence
 from .service_layer.office_settings import OfficeSettings
 from .service_layer.printing import Printing
 from .service_layer.queries import Queries
+from .service_layer.ratings import Ratings
 from .service_layer.tickets import Tickets
 from .web.auth import init_auth
 from .web.errors import init_errors
@@ -86,17 +86,21 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     evidence=Evidence(context), notifier=notifier)
 
 
-def create_app(test_config: dict | None = None, clock=utc_now) -> flask.Flask:
-    """Defaults and the environment first, then `test_config` over them."""
+def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
+    """Defaults and the environment (GECC_*) first, then `overrides` over them: what the
+    command line or a test gives."""
     app = flask.Flask(__name__, instance_relative_config=True)
     app.config.update(settings_from_env(app.instance_path))
-    if test_config:
-        app.config.update(test_config)
+    if overrides:
+        app.config.update(overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    # gevent when `gecc-queue serve` runs under it (cli.py), else threads; both use
+    # gevent when `gecc-queue serve` runs under it (cli.py), else Werkzeug's threads; both use
     # simple-websocket. Redis joins several processes.
-    async_mode = "gevent" if app.config["SERVER"] == "gevent" else "threading"
+    if app.config["SERVER"] not in SERVERS:
+        raise ValueError(f"SERVER (GECC_SERVER) is one of {', '.join(SERVERS)}, "
+                         f"not {app.config['SERVER']!r}")
+    async_mode = {"gevent": "gevent", "werkzeug": "threading"}[app.config["SERVER"]]
     socketio.init_app(app, async_mode=async_mode, message_queue=app.config["REDIS_URL"],
                       logger=False, engineio_logger=False)
     services = build_services(app.config, FanOutNotifier(SocketIONotifier(socketio)), clock)

@@ -7,8 +7,7 @@ import sys
 
 import click
 
-
-SERVERS = ("gevent", "werkzeug")
+from .config import SERVERS  # the standard library only: nothing gevent must patch first
 
 
 def _use_server(name: str) -> None:
@@ -20,31 +19,34 @@ def _use_server(name: str) -> None:
     middle of its transaction (with threads, that convoy halved the ticket rate:
     docs/BENCHMARKS.md). The standard library is patched first, before any lock or socket
     exists. `werkzeug` is Flask's threaded development server, for debugging.
+    The app learns the choice from its config (`_app(..., server=name)`).
     """
-    os.environ["GECC_SERVER"] = name
     if name == "gevent":
         from gevent import monkey
         monkey.patch_all()
 
 
-def _app(db: str | None, public_url: str | None = None, redis: str | None = None):
-    """Migrate the database to head, then build the app on it (migrate, then start)."""
-    if db:
-        os.environ["GECC_DATABASE_URL"] = db
-    if public_url and not os.environ.get("GECC_PUBLIC_URL"):
-        os.environ["GECC_PUBLIC_URL"] = public_url
-    if redis:
-        os.environ["GECC_REDIS_URL"] = redis
+def _app(db: str | None, public_url: str | None = None, redis: str | None = None,
+         server: str | None = None):
+    """Migrate the database to head, then build the app on it (migrate, then start).
+
+    The command line's choices go to the app as config over the environment's (GECC_*); the
+    address the server listens on is only the fallback of GECC_PUBLIC_URL.
+    """
     from .adapters.migrate import upgrade
     from .app import create_app
     from .config import settings_from_env
-    import flask
 
-    instance = os.path.join(os.getcwd(), "instance")
-    url = settings_from_env(instance)["DATABASE_URL"]
-    upgrade(url)
-    app = create_app({"DATABASE_URL": url})
-    return app
+    overrides = {"DATABASE_URL": db or settings_from_env(
+        os.path.join(os.getcwd(), "instance"))["DATABASE_URL"]}
+    if public_url and not os.environ.get("GECC_PUBLIC_URL"):
+        overrides["PUBLIC_URL"] = public_url
+    if redis:
+        overrides["REDIS_URL"] = redis
+    if server:
+        overrides["SERVER"] = server
+    upgrade(overrides["DATABASE_URL"])
+    return create_app(overrides)
 
 
 def _run(app, host: str, port: int) -> None:
@@ -156,7 +158,7 @@ def demo(host: str, port: int, db: str | None, server: str) -> None:
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
-    app = _app(db, public_url=base)
+    app = _app(db, public_url=base, server=server)
     seeded = seed_demo_office(app.extensions["gecc"], app.config["TIMEZONE"])
     click.echo("GECC Queue demo " + ("(new demo office seeded)" if seeded else "(existing database)"))
     click.echo(f"  database:          {app.config['DATABASE_URL']}")
@@ -184,7 +186,7 @@ def demo(host: str, port: int, db: str | None, server: str) -> None:
 def serve(host: str, port: int, db: str | None, server: str) -> None:
     """Migrate the database and serve it, without seeding."""
     _use_server(server)
-    app = _app(db, public_url=f"http://{host}:{port}")
+    app = _app(db, public_url=f"http://{host}:{port}", server=server)
     click.echo(f"GECC Queue serving on http://{host}:{port} ({app.config['DATABASE_URL']})")
     sys.stdout.flush()
     _run(app, host, port)

@@ -6,6 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
+# The web servers a process can run under (`--server` of cli.py, GECC_SERVER): gevent, or
+# Werkzeug's threaded server. The default for everything but the CLI (tests, tools) is threads.
+SERVERS = ("gevent", "werkzeug")
+
 
 def default_database_url(instance_path: str | os.PathLike) -> str:
     return f"sqlite:///{Path(instance_path) / 'gecc-queue.sqlite3'}"
@@ -20,8 +24,8 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "SECRET_KEY": env.get("GECC_SECRET_KEY") or _instance_secret(instance_path),
         "TIMEZONE": env.get("GECC_TIMEZONE", "Asia/Bangkok"),
         "PRINTER": env.get("GECC_PRINTER", "none"),
-        # The web server the process runs under (cli.py); tests and tools use threads.
-        "SERVER": env.get("GECC_SERVER", "threading"),
+        # The web server the process runs under (one of SERVERS); tests and tools use threads.
+        "SERVER": env.get("GECC_SERVER", "werkzeug"),
         "PUBLIC_URL": env.get("GECC_PUBLIC_URL") or "http://127.0.0.1:5000",
         "NO_SHOW_REQUEUE_LIMIT": int(env.get("GECC_NO_SHOW_REQUEUE_LIMIT", "1")),
         "PRIORITY_HEAD_START_MINUTES": float(env.get("GECC_PRIORITY_HEAD_START_MINUTES", "15")),

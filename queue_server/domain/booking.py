@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import (BookingCancelled, BookingNotFound, BookingNotToday, BookingTooEarly,
                      BookingTooLate, InvalidSlot, InvalidTransition)
-from .model import Actor, Office, Service
+from .model import Actor, Office, RecordedEvent, Service
 
 # Six characters a citizen can read aloud and type without doubt: no 0/O, no 1/I.
 # 32 symbols, so 32**6 (about a billion) codes; codes are unique per office.
@@ -105,21 +105,17 @@ def local_day_bounds(office: Office, day: date) -> tuple[datetime, datetime]:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-class BookingEvent:
+class BookingEvent(RecordedEvent):
     """One row of the bookings' append-only record (like the tickets' event record)."""
 
     def __init__(self, booking: Booking, kind: BookingEventKind, at: datetime, actor: Actor,
                  office_id: int, service_id: int, ticket_id: int | None = None,
                  data: dict | None = None):
+        super().__init__(kind, at, actor, data)
         self.booking = booking
-        self.kind = kind
-        self.at = at
-        self.actor_kind = actor.kind
-        self.actor_id = actor.id
         self.office_id = office_id
         self.service_id = service_id
         self.ticket_id = ticket_id
-        self.data = data or {}
 
 
 class Booking:

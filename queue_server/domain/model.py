@@ -214,38 +214,43 @@ class ApiToken:
         self.created_at = created_at
 
 
-class TicketEvent:
-    """One row of the append-only record: what happened, when (UTC), who, where."""
+class RecordedEvent:
+    """One row of an append-only record: what happened (`kind`), when (`at`, UTC), who (the
+    actor, kept as `actor_kind` and `actor_id`) and its `data`. Each record's subclass adds
+    where it happened; the adapters map each onto its own table."""
 
-    def __init__(self, ticket: Ticket, kind: EventKind, at: datetime, actor: Actor,
-                 office_id: int, service_id: int, counter_id: int | None = None,
-                 data: dict | None = None):
-        self.ticket = ticket
+    def __init__(self, kind: enum.Enum, at: datetime, actor: Actor, data: dict | None = None):
         self.kind = kind
         self.at = at
         self.actor_kind = actor.kind
         self.actor_id = actor.id
-        self.office_id = office_id
-        self.service_id = service_id
-        self.counter_id = counter_id
         self.data = data or {}
 
 
-class OfficeEvent:
+class TicketEvent(RecordedEvent):
+    """One row of the ticket's append-only record: what happened, when (UTC), who, where."""
+
+    def __init__(self, ticket: Ticket, kind: EventKind, at: datetime, actor: Actor,
+                 office_id: int, service_id: int, counter_id: int | None = None,
+                 data: dict | None = None):
+        super().__init__(kind, at, actor, data)
+        self.ticket = ticket
+        self.office_id = office_id
+        self.service_id = service_id
+        self.counter_id = counter_id
+
+
+class OfficeEvent(RecordedEvent):
     """One row of the office's append-only record: a counter opened or closed, a service
     stopped or resumed, the services of a counter or the lobby's notice set."""
 
     def __init__(self, office_id: int, kind: OfficeEventKind, at: datetime, actor: Actor,
                  counter_id: int | None = None, service_id: int | None = None,
                  data: dict | None = None):
+        super().__init__(kind, at, actor, data)
         self.office_id = office_id
-        self.kind = kind
-        self.at = at
-        self.actor_kind = actor.kind
-        self.actor_id = actor.id
         self.counter_id = counter_id
         self.service_id = service_id
-        self.data = data or {}
 
 
 class Ticket:

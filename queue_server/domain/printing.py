@@ -91,3 +91,14 @@ class PrinterState:
     @classmethod
     def unknown(cls, kiosk_id: str) -> PrinterState:
         return cls(kiosk_id, False, "unknown", None, "no print agent has reported", None)
+
+    @classmethod
+    def from_report(cls, kiosk_id: str | None, data) -> PrinterState:
+        """A printer state from an agent's status report (a dict), anything malformed read as
+        unknown. `kiosk_id` None: the server's own printer."""
+        data = data if isinstance(data, dict) else {}
+        paper = data.get("paper") if data.get("paper") in ("ok", "low", "out", "unknown") \
+            else "unknown"
+        cover = data.get("cover_open") if isinstance(data.get("cover_open"), bool) else None
+        return cls(kiosk_id, data.get("online") is True, paper, cover,
+                   str(data.get("detail") or "")[:500], None)

@@ -70,7 +70,7 @@ def on_printer_status(data):
         kiosk = _agent_kiosk()
     except DomainError as exc:
         return {"ok": False, "error": exc.message}
-    return {"ok": True, **_services().printing.report_status(state_from(kiosk, data))}
+    return {"ok": True, **_services().printing.report_status(PrinterState.from_report(kiosk, data))}
 
 
 @socketio.on("disconnect")
@@ -80,11 +80,3 @@ def on_disconnect(*_args):
         _services().printing.report_status(PrinterState(
             kiosk, False, "unknown", None, "print agent disconnected", None))
 
-
-def state_from(kiosk_id: str | None, data) -> PrinterState:
-    """A printer state from an agent's report, with anything malformed read as unknown."""
-    data = data if isinstance(data, dict) else {}
-    paper = data.get("paper") if data.get("paper") in ("ok", "low", "out", "unknown") else "unknown"
-    cover = data.get("cover_open") if isinstance(data.get("cover_open"), bool) else None
-    return PrinterState(kiosk_id, data.get("online") is True, paper, cover,
-                        str(data.get("detail") or "")[:500], None)

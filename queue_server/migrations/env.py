@@ -1,29 +1,24 @@
-"""Alembic environment: runs against the URL the CLI or the app gives it."""
+"""Alembic environment: runs on the connection queue_server.adapters.migrate gives it.
+
+The migrations import nothing of the running application: the connection (made by the app's
+engine factory) and the mapped tables autogenerate compares with (`target_metadata`) come in
+through `config.attributes` (see queue_server/adapters/migrate.py).
+"""
 
 from alembic import context
-from sqlalchemy import pool
-
-from queue_server.adapters.db import make_engine
-from queue_server.adapters.orm import metadata
 
 config = context.config
 
 
 def run_migrations_online() -> None:
-    connectable = config.attributes.get("connection")
-    if connectable is not None:
-        _run(connectable)
-        return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
-        _run(connection)
-    engine.dispose()
-
-
-def _run(connection) -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise SystemExit("run migrations through queue_server.adapters.migrate "
+                         "(`gecc-queue db upgrade`): it gives them their connection")
     # Batch mode rebuilds tables where SQLite cannot ALTER them in place.
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(connection=connection,
+                      target_metadata=config.attributes.get("target_metadata"),
+                      render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -22,14 +22,12 @@ STAFF_ROLES = set(Role) - {Role.DEVICE}
 MANAGER_ROLES = {Role.MANAGER, Role.ADMIN}
 
 
-class Unauthorized(DomainError):
-    code = "unauthorized"
-    status = 401
+class Unauthorized(DomainError, code="unauthorized", status=401):
+    """Not logged in, or no valid bearer token."""
 
 
-class Forbidden(DomainError):
-    code = "forbidden"
-    status = 403
+class Forbidden(DomainError, code="forbidden", status=403):
+    """The user's role does not allow this."""
 
 
 class SessionUser(UserMixin):

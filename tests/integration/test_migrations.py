@@ -18,7 +18,9 @@ def test_migrations_match_the_mapped_tables(db_url):
             diff = compare_metadata(context, metadata)
     finally:
         engine.dispose()
-    assert diff == [], "a model change without its migration: run alembic revision --autogenerate"
+    assert diff == [], ("a model change without its migration: autogenerate one with "
+                        "command.revision(config, msg, autogenerate=True) in "
+                        "`with queue_server.adapters.migrate.alembic_config(url) as config`")
 
 
 def refuses_rewrites(engine, table: sa.Table) -> None:

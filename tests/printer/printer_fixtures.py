@@ -11,7 +11,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -20,27 +19,13 @@ from PIL import ImageFont
 from printer.fonts import ThaiFonts
 from printer.ticket import TicketPrint
 
-STATUS_URL = "http://192.168.1.10:5000/t/abc123"
-
 # DLE EOT replies of a healthy printer: n=1 online, n=2 no offline cause, n=4 paper present.
 HEALTHY = {1: 0x12, 2: 0x12, 4: 0x12}
 
 
 @pytest.fixture
 def ticket() -> TicketPrint:
-    return TicketPrint(
-        office_name="ที่ว่าการอำเภอบางบัวทอง",
-        office_name_en="Bang Bua Thong District Office",
-        service_name_th="บัตรประจำตัวประชาชน",
-        service_name_en="ID card",
-        number="A023",
-        issued_at=datetime(2026, 11, 22, 4, 5, tzinfo=timezone.utc),
-        timezone="Asia/Bangkok",
-        ahead=4,
-        eta_minutes=12,
-        priority="elderly",
-        status_url=STATUS_URL,
-    )
+    return TicketPrint.sample()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ Create Date: 2026-11-22 04:45:03.187689
 """
 from alembic import op
 import sqlalchemy as sa
-import queue_server.adapters.orm
+from queue_server.migrations.types import UTCDateTime
 
 
 revision = '0001'
@@ -73,7 +73,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('label', sa.String(length=100), server_default='', nullable=False),
-    sa.Column('created_at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -107,13 +107,13 @@ def upgrade() -> None:
     sa.Column('token', sa.String(length=43), nullable=False),
     sa.Column('kiosk_id', sa.String(length=64), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=True),
-    sa.Column('appointment_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
-    sa.Column('issued_at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
-    sa.Column('queued_at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
-    sa.Column('queue_key', queue_server.adapters.orm.UTCDateTime(), nullable=False),
-    sa.Column('called_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
-    sa.Column('started_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
-    sa.Column('finished_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
+    sa.Column('appointment_at', UTCDateTime(), nullable=True),
+    sa.Column('issued_at', UTCDateTime(), nullable=False),
+    sa.Column('queued_at', UTCDateTime(), nullable=False),
+    sa.Column('queue_key', UTCDateTime(), nullable=False),
+    sa.Column('called_at', UTCDateTime(), nullable=True),
+    sa.Column('started_at', UTCDateTime(), nullable=True),
+    sa.Column('finished_at', UTCDateTime(), nullable=True),
     sa.Column('counter_id', sa.Integer(), nullable=True),
     sa.Column('served_by', sa.Integer(), nullable=True),
     sa.Column('recall_count', sa.Integer(), server_default='0', nullable=False),
@@ -138,7 +138,7 @@ def upgrade() -> None:
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('office_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('issued', 'called', 'recalled', 'started', 'finished', 'no_show', 'requeued', 'transferred', 'cancelled', name='eventkind', native_enum=False, length=20), nullable=False),
-    sa.Column('at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
     sa.Column('actor_kind', sa.String(length=16), nullable=False),
     sa.Column('actor_id', sa.String(length=64), nullable=True),
     sa.Column('service_id', sa.Integer(), nullable=False),

@@ -6,7 +6,7 @@ Create Date: 2026-11-22 04:57:04.540327
 """
 from alembic import op
 import sqlalchemy as sa
-import queue_server.adapters.orm
+from queue_server.migrations.types import UTCDateTime
 
 
 revision = '0003'
@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('paper', sa.String(length=16), nullable=False),
     sa.Column('cover_open', sa.Boolean(), nullable=True),
     sa.Column('detail', sa.String(length=500), server_default='', nullable=False),
-    sa.Column('updated_at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('kiosk_id', name=op.f('pk_printer_states'))
     )
     op.create_table('print_jobs',
@@ -34,10 +34,10 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=16), nullable=False),
     sa.Column('status', sa.Enum('pending', 'printed', 'expired', name='printjobstatus', native_enum=False, length=20), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', queue_server.adapters.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('sent_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
-    sa.Column('done_at', queue_server.adapters.orm.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', UTCDateTime(), nullable=True),
+    sa.Column('done_at', UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['office_id'], ['offices.id'], name=op.f('fk_print_jobs_office_id_offices')),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_print_jobs_ticket_id_tickets')),

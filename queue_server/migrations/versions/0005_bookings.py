@@ -7,7 +7,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-import queue_server.adapters.orm
+from queue_server.migrations.types import UTCDateTime
 
 revision = "0005"
 down_revision = "0004"
@@ -25,13 +25,13 @@ def upgrade() -> None:
         sa.Column("service_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=12), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=True),
-        sa.Column("slot_at", queue_server.adapters.orm.UTCDateTime(), nullable=False),
+        sa.Column("slot_at", UTCDateTime(), nullable=False),
         sa.Column("status", sa.Enum("booked", "checked_in", "cancelled", "expired",
                                     name="bookingstatus", native_enum=False, length=20),
                   nullable=False),
-        sa.Column("created_at", queue_server.adapters.orm.UTCDateTime(), nullable=False),
-        sa.Column("checked_in_at", queue_server.adapters.orm.UTCDateTime(), nullable=True),
-        sa.Column("cancelled_at", queue_server.adapters.orm.UTCDateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("checked_in_at", UTCDateTime(), nullable=True),
+        sa.Column("cancelled_at", UTCDateTime(), nullable=True),
         sa.Column("ticket_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["office_id"], ["offices.id"],
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.Enum("booked", "checked_in", "cancelled", name="bookingeventkind",
                                   native_enum=False, length=20), nullable=False),
-        sa.Column("at", queue_server.adapters.orm.UTCDateTime(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("actor_kind", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=64), nullable=True),
         sa.Column("service_id", sa.Integer(), nullable=False),

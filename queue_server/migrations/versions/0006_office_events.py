@@ -7,8 +7,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import queue_server.adapters.orm
-from queue_server.adapters.append_only import drop_append_only, make_append_only
+from queue_server.migrations.types import UTCDateTime
+from queue_server.migrations.append_only import drop_append_only, make_append_only
 
 revision = "0006"
 down_revision = "0005"
@@ -25,7 +25,7 @@ def upgrade() -> None:
                                   "service_opened", "service_closed", "notice_set",
                                   name="officeeventkind", native_enum=False, length=20),
                   nullable=False),
-        sa.Column("at", queue_server.adapters.orm.UTCDateTime(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("actor_kind", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=64), nullable=True),
         sa.Column("counter_id", sa.Integer(), nullable=True),

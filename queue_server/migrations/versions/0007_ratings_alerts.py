@@ -7,14 +7,14 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-import queue_server.adapters.orm
+from queue_server.migrations.types import UTCDateTime
 
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-UTC = queue_server.adapters.orm.UTCDateTime
+UTC = UTCDateTime
 
 
 def upgrade() -> None:

@@ -1,5 +1,8 @@
 """Make a table append-only in the database itself: UPDATE and DELETE are refused by a trigger,
-on SQLite and on PostgreSQL. For the evidence tables' migrations (the record is the audit)."""
+on SQLite and on PostgreSQL. For the evidence tables' migrations (the record is the audit).
+
+Owned by the migrations (only they create triggers), so it is as frozen as they are: change
+what a new migration needs by adding to it, never by changing what old migrations call."""
 
 from __future__ import annotations
 
