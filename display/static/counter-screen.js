@@ -2,7 +2,6 @@
  * body[data-counter-id]; room "counter:<id>" keeps it current. */
 (function () {
   "use strict";
-  var $ = GECC.$;
   var counterId = parseInt(document.body.dataset.counterId, 10);
   var counter = null;
   var flashTimer = null;
@@ -14,7 +13,7 @@
     var cur = counter.current;
     document.body.classList.toggle("closed", !counter.is_open && !cur);
     GECC.setText("#number", cur ? cur.number : (counter.is_open ? "—" : "ปิด"));
-    var status = "";
+    var status;
     if (cur && cur.status === "called") status = "ขอเชิญ / Please come";
     else if (cur && cur.status === "serving") status = "กำลังให้บริการ / Serving";
     else if (!counter.is_open) status = "ปิดให้บริการ / Closed";
