@@ -90,6 +90,16 @@ def test_every_page_runs_its_script_under_the_policy_which_blocks_nothing_it_nee
     until(manager, f"{ONLINE} && document.querySelectorAll('#services tr').length > 0"
                    " && document.querySelectorAll('#tiles .tile').length > 0")
 
+    # A call: the console acts, the lobby shows it, chimes and speaks it (with no Thai voice in
+    # the browser, from the server's recording: media-src).
+    console.click("[data-action=next]")
+    until(console, "document.querySelector('#cur-number').textContent === 'A001'")
+    until(display, "document.querySelector('#now-number').textContent === 'A001'"
+                   " && window.announcements.length === 1")
+    if not display.evaluate("speechSynthesis.getVoices().some((v) => /^th/i.test(v.lang))"):
+        until(display, "GECC.announcer.serverUrls.length === 1")
+        display.wait_for_timeout(500)                      # the recording loads
+
     assert pages.errors == []
     assert pages.csp_violations == []
 
