@@ -369,7 +369,7 @@
     text = (text || "").trim();
     if (!text) return null;
     var candidates = [text];
-    if (/[\/?=]/.test(text)) {
+    if (/[/?=]/.test(text)) {
       candidates = [];
       try {
         var url = new URL(text, location.origin);
@@ -510,7 +510,7 @@
       body: JSON.stringify({ code: code, kiosk_id: kioskId || undefined })
     }).then(function (response) {
       return response.text().then(function (text) {
-        var data = null;
+        var data;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         if (response.ok) return data;
         throw (data && data.error) || { code: "http_" + response.status, message: "HTTP " + response.status };

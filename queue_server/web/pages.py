@@ -16,6 +16,33 @@ pages = flask.Blueprint("pages", __name__)
 # page, so a kiosk or TV with no Thai font installed, and no internet, still shows Thai well.
 THAI_FONT_WEIGHTS = ("Regular", "Medium", "SemiBold", "Bold", "ExtraBold")
 
+# Every page's script is a static file of this origin, so no inline script, eval or other
+# origin's script runs even if markup were ever injected. Styles stay lenient: templates carry
+# <style> blocks and a few style attributes. 'self' covers Socket.IO's same-origin ws:/wss:
+# (CSP 3) and the lobby's spoken calls (/display/speech); data:/blob: are for images and
+# recordings made in the page. Nothing embeds these pages in a frame.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+
+@pages.after_app_request
+def content_security_policy(response: flask.Response) -> flask.Response:
+    """The policy on every HTML response of the app (kiosk and display pages too)."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
 
 @pages.get("/fonts/Sarabun-<weight>.ttf")
 def thai_font(weight: str):

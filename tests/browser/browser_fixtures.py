@@ -21,6 +21,16 @@ from conftest import require_service
 CHROMIUM = os.environ.get("GECC_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
+# Runs before the page's own scripts (Playwright injects it, so the page's Content Security
+# Policy does not block it): every blocked script, style, connection or image is logged.
+CSP_PREFIX = "securitypolicyviolation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+    console.error("%s " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline")
+                  + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+""" % CSP_PREFIX
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -39,23 +49,36 @@ def browser():
 @dataclass
 class Pages:
     """Opens pages, each in its own browser context (own cookies and localStorage), at a
-    given window size. `errors` collects every uncaught script error of every page."""
+    given window size. `errors` collects every uncaught script error of every page,
+    `csp_violations` everything the Content Security Policy blocked."""
 
     browser: object
     contexts: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    csp_violations: list = field(default_factory=list)
 
-    def open(self, url: str, width: int, height: int, **context_options):
+    def open(self, url: str, width: int, height: int, enforce_csp: bool = False,
+             **context_options):
+        # Playwright's wait_for_function evals its expression in the page, which the pages'
+        # policy (script-src 'self', no 'unsafe-eval') refuses: tests that use it run with the
+        # policy bypassed. test_content_security_policy.py opens every page with it enforced.
+        context_options.setdefault("bypass_csp", not enforce_csp)
         context = self.browser.new_context(viewport={"width": width, "height": height},
                                            locale="th-TH", timezone_id="Asia/Bangkok",
                                            **context_options)
         context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error, page=page: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message, page=page: self._console(page, message))
         if url:
             page.goto(url)
         return page
+
+    def _console(self, page, message) -> None:
+        if message.text.startswith(CSP_PREFIX):
+            self.csp_violations.append(f"{page.url}: {message.text[len(CSP_PREFIX):].strip()}")
 
     def close(self) -> None:
         for context in self.contexts:
