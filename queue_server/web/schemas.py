@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import Annotated
 
@@ -106,6 +107,17 @@ class CheckIn(Body):
     kiosk_id: KioskId | None = None
     print: StrictBool = Field(default=True, description="Print the ticket (at kiosk_id; none: "
                                                         "the server's own printer)")
+
+
+# --- query strings (read in the views; these models document them) ----------------------
+
+class DayQuery(BaseModel):
+    day: dt.date | None = Field(default=None, description="YYYY-MM-DD; today by default")
+
+
+class DateQuery(BaseModel):
+    date: dt.date | None = Field(default=None, description="YYYY-MM-DD (years 2000 to 2999); "
+                                                        "today by default")
 
 
 class InvalidInput(DomainError):
