@@ -6,13 +6,13 @@ import flask
 
 from ..domain.errors import NotFound
 from ..domain.model import Actor, Channel
-from . import schemas
+from . import api_models as m, schemas
 from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden,
                    Unauthorized, actor, require, staff_member)
 from ..service_layer.printing import ORIGINAL_PRINTER
 from ..service_layer.tickets import UNSEEN
 from .limits import public
-from .openapi import openapi_document
+from .openapi import openapi_document, operation as op
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,16 +23,20 @@ def gecc():
 
 
 @api.get("/openapi.json")
+@op("This document: OpenAPI 3.1", m.OpenApiDocument)
 def openapi():
     return flask.jsonify(openapi_document())
 
 
 @api.get("/office")
+@op("The office: name, time zone, opening hours, notice", m.OfficeView)
 def office():
     return flask.jsonify(gecc().queries.office())
 
 
 @api.post("/office/notice")
+@op("Set the lobby display's notice strip", m.NoticeView, body=schemas.Notice,
+    errors=[404])
 @require(MANAGER_ROLES)
 def office_notice():
     """The text of the lobby display's notice strip (empty: the built-in notice)."""
@@ -41,11 +45,14 @@ def office_notice():
 
 
 @api.get("/services")
+@op("Services with waiting count, estimated wait and open state", m.ServiceList)
 def services():
     return flask.jsonify(gecc().queries.services())
 
 
 @api.post("/tickets")
+@op("Issue a ticket (kiosk, online; the reception channel needs staff)", m.TicketView,
+    status=201, body=schemas.IssueTicket, errors=[401, 403, 404, 409], public_or_staff=True)
 def issue_ticket():
     body = schemas.parse(schemas.IssueTicket)
     if body.channel == Channel.RECEPTION:
@@ -64,6 +71,7 @@ def issue_ticket():
 
 
 @api.get("/tickets/<token>")
+@op("A ticket's status for its holder: ahead, eta, counter", m.TicketView, errors=[404])
 @public
 def ticket_status(token: str):
     if len(token) > 64:
@@ -72,18 +80,21 @@ def ticket_status(token: str):
 
 
 @api.get("/counters")
+@op("Counters with their services and current ticket", m.CounterList)
 @require(STAFF_ROLES)
 def counters():
     return flask.jsonify(gecc().queries.counters(staff_member().office_id))
 
 
 @api.get("/counters/<id:counter_id>")
+@op("One counter", m.CounterView, errors=[404])
 @require(STAFF_ROLES)
 def counter(counter_id: int):
     return flask.jsonify(gecc().queries.counter(counter_id))
 
 
 @api.get("/counters/<id:counter_id>/waiting")
+@op("The counter's waiting list and figures today", m.CounterWaiting, errors=[404])
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
@@ -91,6 +102,8 @@ def counter_waiting(counter_id: int):
 
 
 @api.post("/counters/<id:counter_id>/settings")
+@op("Open or close a counter; set the services it serves, in order", m.CounterView,
+    body=schemas.CounterSettings, errors=[404, 409])
 @require(COUNTER_ROLES)
 def counter_settings(counter_id: int):
     body = schemas.parse(schemas.CounterSettings)
@@ -99,6 +112,8 @@ def counter_settings(counter_id: int):
 
 
 @api.post("/services/<id:service_id>/settings")
+@op("Open or close a service for new tickets; who waits is still called",
+    m.ServiceView, body=schemas.ServiceSettings, errors=[404])
 @require(MANAGER_ROLES)
 def service_settings(service_id: int):
     body = schemas.parse(schemas.ServiceSettings)
@@ -107,6 +122,8 @@ def service_settings(service_id: int):
 
 
 @api.post("/counters/<id:counter_id>/call-next")
+@op("Call the next ticket (finishes the counter's current one); 404 queue_empty",
+    m.TicketView, body=schemas.CallNext, errors=[404, 409])
 @require(COUNTER_ROLES)
 def call_next(counter_id: int):
     body = schemas.parse(schemas.CallNext)
@@ -115,6 +132,8 @@ def call_next(counter_id: int):
 
 
 @api.post("/counters/<id:counter_id>/call")
+@op("Call one particular waiting or held ticket", m.TicketView, body=schemas.CallTicket,
+    errors=[404, 409])
 @require(COUNTER_ROLES)
 def call_ticket(counter_id: int):
     body = schemas.parse(schemas.CallTicket)
@@ -122,12 +141,14 @@ def call_ticket(counter_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/recall")
+@op("Announce again", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def recall(ticket_id: int):
     return flask.jsonify(gecc().tickets.recall(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/hold")
+@op("Set aside at its counter", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def hold(ticket_id: int):
     """Set the ticket aside at its counter; call it back with POST /counters/<id>/call."""
@@ -135,24 +156,29 @@ def hold(ticket_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/start")
+@op("Service starts", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def start(ticket_id: int):
     return flask.jsonify(gecc().tickets.start(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/finish")
+@op("Service done (from called or serving)", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def finish(ticket_id: int):
     return flask.jsonify(gecc().tickets.finish(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/no-show")
+@op("Not present: re-queued once, then dropped", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def no_show(ticket_id: int):
     return flask.jsonify(gecc().tickets.no_show(ticket_id, actor()))
 
 
 @api.post("/tickets/<id:ticket_id>/transfer")
+@op("Join another service's queue, keeping the issue time", m.TicketView,
+    body=schemas.Transfer, errors=[404, 409])
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def transfer(ticket_id: int):
     body = schemas.parse(schemas.Transfer)
@@ -160,6 +186,8 @@ def transfer(ticket_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/cancel")
+@op("Withdraw: staff, or the citizen with the token", m.TicketView,
+    body=schemas.CancelTicket, errors=[401, 404, 409], public_or_staff=True)
 @public
 def cancel(ticket_id: int):
     """Staff cancel by id; a citizen cancels by sending the token from their ticket's QR."""
@@ -176,6 +204,8 @@ def cancel(ticket_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/reprint")
+@op("Print the ticket again at a kiosk's printer", m.ReprintJob, status=201,
+    body=schemas.Reprint, errors=[404, 409])
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def reprint(ticket_id: int):
     body = schemas.parse(schemas.Reprint)
@@ -184,6 +214,7 @@ def reprint(ticket_id: int):
 
 
 @api.get("/printers")
+@op("Each print agent's last report on its printer", m.PrinterStateList)
 @require(STAFF_ROLES)
 def printers():
     """What each print agent last said about its printer."""
@@ -191,6 +222,8 @@ def printers():
 
 
 @api.get("/kiosks/<kiosk_id>/printer")
+@op("A kiosk's printer state ('local': the server's own)", m.PrinterStateView,
+    errors=[404])
 def kiosk_printer(kiosk_id: str):
     """The kiosk page asks whether it can print, or must show the ticket on screen."""
     if len(kiosk_id) > 64:
@@ -200,6 +233,8 @@ def kiosk_printer(kiosk_id: str):
 
 
 @api.get("/summary")
+@op("One day's counts, waits, service times, channels", m.DaySummary,
+    query=schemas.DayQuery)
 @require(MANAGER_ROLES)
 def summary():
     """Counts, waits and service times of one day: ?day=YYYY-MM-DD, today by default."""
@@ -221,6 +256,8 @@ def bookings():
 
 
 @api.post("/bookings")
+@op("Book a service at a slot; 201 with the code", m.BookingView, status=201,
+    body=schemas.CreateBooking, errors=[404, 409])
 @require(RECEPTION_ROLES)
 def create_booking():
     """Book a service at a slot; the answer holds the code the citizen types at the kiosk."""
@@ -230,6 +267,7 @@ def create_booking():
 
 
 @api.get("/bookings")
+@op("The bookings of one day", m.BookingDay, query=schemas.DateQuery)
 @require(RECEPTION_ROLES)
 def list_bookings():
     """The bookings of one local day: ?date=YYYY-MM-DD, today by default."""
@@ -237,12 +275,16 @@ def list_bookings():
 
 
 @api.post("/bookings/<id:booking_id>/cancel")
+@op("Cancel a booking not yet checked in", m.BookingView, errors=[404, 409])
 @require(RECEPTION_ROLES)
 def cancel_booking(booking_id: int):
     return flask.jsonify(bookings().cancel(booking_id, actor(), staff_member().office_id))
 
 
 @api.post("/bookings/check-in")
+@op("Check in with a booking code at the kiosk", m.CheckedInTicket, status=201,
+    also={200: (m.CheckedInTicket, "Checked in already: the same ticket, repeated: true")},
+    body=schemas.CheckIn, errors=[401, 404, 409], public_or_staff=True)
 @public
 def check_in():
     """The citizen's code (typed or scanned) -> their ticket: 201 when issued now, 200 with

@@ -84,6 +84,7 @@ def require(roles: set[Role]):
             if member.role not in roles:
                 raise Forbidden(f"A {member.role.value} may not do this.")
             return view(*args, **kwargs)
+        wrapped.roles = frozenset(roles)  # read by the OpenAPI document (openapi.py)
         return wrapped
     return decorate
 

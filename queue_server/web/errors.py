@@ -33,7 +33,10 @@ def init_errors(app: flask.Flask) -> None:
         if not _wants_json():
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(code, exc.description or exc.name, exc.code or 400)
+        response, status = error_response(code, exc.description or exc.name, exc.code or 400)
+        response.headers.extend((name, value) for name, value in exc.get_headers()
+                                if name.lower() != "content-type")  # e.g. a 405's Allow
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -36,9 +36,16 @@ def _known_caller() -> bool:
         return False
 
 
-# Each decorated endpoint counts on its own: a citizen reading the status page does not use up
-# the rating's allowance.
-public = limiter.limit(_public_limit, exempt_when=_known_caller)
+_limit = limiter.limit(_public_limit, exempt_when=_known_caller)
+
+
+def public(view):
+    """Decorator: the anonymous calls of this endpoint are limited per address. Each endpoint
+    counts on its own: a citizen reading the status page does not use up the rating's
+    allowance. The OpenAPI document lists its 429 (`rate_limited`)."""
+    limited = _limit(view)
+    limited.rate_limited = True
+    return limited
 
 
 def init_limits(app: flask.Flask) -> None:

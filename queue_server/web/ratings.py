@@ -7,13 +7,16 @@ import flask
 
 from ..domain.devices import tablet_counter
 from ..domain.errors import NotFound
-from . import schemas
+from . import api_models as m, schemas
 from .api import api, day_arg, gecc
+from .openapi import operation as op
 from .auth import COUNTER_ROLES, MANAGER_ROLES, Forbidden, Unauthorized, actor, require, staff_member
 from .limits import public
 
 
 @api.post("/ratings")
+@op("Rate a finished visit with the ticket's token (once)", m.RatingGiven, status=201,
+    body=schemas.RateByToken, errors=[404, 409])
 @public
 def rate():
     """The citizen rates their finished visit with the token from the ticket's QR code."""
@@ -23,6 +26,8 @@ def rate():
 
 
 @api.get("/tickets/<token>/rating")
+@op("The rating a ticket's page offers: open or not, until when, the questions", m.RatingForm,
+    errors=[404])
 @public
 def rating_form(token: str):
     """Whether the ticket can be rated now, until when, and the office's questions."""
@@ -32,6 +37,8 @@ def rating_form(token: str):
 
 
 @api.post("/counters/<id:counter_id>/ratings")
+@op("The counter's rating tablet rates a visit that counter finished", m.RatingGiven,
+    status=201, body=schemas.RateAtCounter, errors=[401, 403, 404, 409], public_or_staff=True)
 def rate_at_counter(counter_id: int):
     """The rating tablet of the counter rates a visit that counter finished (device token)."""
     member = staff_member()
@@ -45,6 +52,8 @@ def rate_at_counter(counter_id: int):
 
 
 @api.post("/counters/<id:counter_id>/rating-tablet/pairing")
+@op("A one-time code that pairs a tablet as the counter's rating tablet", m.PairingCode,
+    status=201, errors=[404])
 @require(COUNTER_ROLES)
 def start_tablet_pairing(counter_id: int):
     """A one-time code (10 minutes) to type on the tablet facing the citizen at the counter."""
@@ -54,6 +63,8 @@ def start_tablet_pairing(counter_id: int):
 
 
 @api.post("/devices/pair")
+@op("Pair a device with its one-time code: its bearer token", m.PairedDevice, status=201,
+    body=schemas.PairDevice, errors=[403])
 @public
 def pair_device():
     """The tablet's side of the pairing: the code for the device's bearer token."""
@@ -62,6 +73,8 @@ def pair_device():
 
 
 @api.get("/alerts")
+@op("Alerts: the open ones, or those raised on ?from=&to= days", m.AlertList,
+    query=schemas.PeriodQuery)
 @require(MANAGER_ROLES)
 def alerts():
     """Open alerts (default), or ?from=&to= for every alert raised in those days."""
@@ -74,6 +87,8 @@ def alerts():
 
 
 @api.post("/alerts/<id:alert_id>/handle")
+@op("Record the action taken on an alert (who and when are recorded)", m.AlertView,
+    body=schemas.HandleAlert, errors=[404, 409])
 @require(MANAGER_ROLES)
 def handle_alert(alert_id: int):
     body = schemas.parse(schemas.HandleAlert)
@@ -82,6 +97,8 @@ def handle_alert(alert_id: int):
 
 
 @api.get("/evidence")
+@op("The GECC evidence figures of a period of the office's days", m.EvidenceReport,
+    query=schemas.PeriodQuery)
 @require(MANAGER_ROLES)
 def evidence():
     """The GECC evidence figures of ?from=YYYY-MM-DD&to=YYYY-MM-DD (the office's days)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import Annotated
 
 import flask
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints,
-                      field_validator)
+                      WithJsonSchema, field_validator)
 
 from werkzeug.routing import IntegerConverter
 
@@ -15,7 +16,9 @@ from ..domain.errors import DomainError
 from ..domain.model import Channel, Priority
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID, json_schema_extra={"format": "int32"},
+                                description="A database id: a JSON integer without a "
+                                            "fraction (1.0 is refused), 1 to 2147483647")]
 
 
 class IdConverter(IntegerConverter):
@@ -140,6 +143,41 @@ class HandleAlert(Body):
     action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                              max_length=1000)] = Field(
         description="What was done about it (the GECC evidence of a quick response)")
+
+
+# --- query strings: read by the views themselves; these models document them ---------------
+
+def _no_defaults(schema: dict) -> None:
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)  # "left out" is said in words: null is no query value
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
+
+
+class DayQuery(Query):
+    day: Annotated[dt.date, WithJsonSchema({
+        "type": "string", "format": "date",
+        "description": "YYYY-MM-DD; today (the office's day) when left out"})] = None
+
+
+class DateQuery(Query):
+    date: Annotated[dt.date, WithJsonSchema({
+        "type": "string", "format": "date", "pattern": r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$",
+        "description": "YYYY-MM-DD, years 2000 to 2999; today (the office's day) when left "
+                       "out"})] = None
+
+
+_DAY = {"type": "string", "format": "date", "pattern": r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"}
+
+
+class PeriodQuery(Query):
+    from_: Annotated[dt.date, WithJsonSchema({
+        **_DAY, "description": "First day, YYYY-MM-DD (the office's days)"})] = Field(
+        default=None, alias="from")
+    to: Annotated[dt.date, WithJsonSchema({
+        **_DAY, "description": "Last day, included; the first day when left out"})] = None
 
 
 class InvalidInput(DomainError):

@@ -1,0 +1,349 @@
+"""What /api/v1 answers with, as pydantic models: for the OpenAPI document only.
+
+The use cases build these bodies as plain dicts (service_layer/views.py and friends); the
+models say which keys they carry. A key that is always there is required (it may be null);
+a key that only some answers carry has a default. More keys may come in later versions
+(`extra="allow"`), so clients must ignore keys they do not know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from ..domain.booking import BookingStatus
+from ..domain.model import Channel, Priority, TicketStatus
+from ..domain.printing import PrintJobStatus
+
+IsoTime = str  # ISO 8601 UTC instant with a Z, e.g. 2026-11-23T02:15:00Z
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- errors --------------------------------------------------------------------------------
+
+class FieldProblem(Answer):
+    field: str
+    message: str
+
+
+class ErrorBody(Answer):
+    code: str = Field(description="Stable machine-readable name, e.g. not_found, "
+                                  "invalid_input, queue_empty, booking_too_early")
+    message: str = Field(description="For people (English)")
+    details: list[FieldProblem] | None = Field(
+        default=None, description="invalid_input: what is wrong with which field")
+
+
+class Error(Answer):
+    """Every refusal: 4xx (and, never meant to happen, 500) with this body. A refused
+    check-in adds the booking's times (slot_at, check_in_from, ...) beside code and message."""
+
+    error: ErrorBody
+
+
+# --- office and services -------------------------------------------------------------------
+
+class OpeningWindow(Answer):
+    days: list[str]
+    start: str = Field(description="HH:MM, office time")
+    end: str = Field(description="HH:MM, office time")
+    kind: str
+
+
+class OfficeView(Answer):
+    id: int
+    name: str
+    name_en: str
+    timezone: str
+    opening_hours: list[OpeningWindow]
+    enforce_hours: bool
+    notice: str | None
+    open_now: bool
+
+
+class NoticeView(Answer):
+    notice: str
+
+
+class ServiceView(Answer):
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    waiting: int
+    eta_minutes: int | None
+    open: bool = Field(description="Takes a ticket now (switched on and within office hours)")
+    active: bool = Field(description="The manager's switch")
+    counters_open: int
+    standard_minutes: float
+    target_wait_minutes: float
+
+
+class ServiceList(RootModel[list[ServiceView]]):
+    pass
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+class CounterBrief(Answer):
+    id: int
+    number: int
+    name: str
+
+
+class PrintJobBrief(Answer):
+    id: int
+    status: PrintJobStatus
+
+
+class PrinterStateView(Answer):
+    kiosk_id: str | None
+    online: bool
+    paper: str = Field(description="ok, low, out or unknown")
+    cover_open: bool | None
+    detail: str | None
+    usable: bool
+    updated_at: IsoTime | None
+
+
+class PrinterStateList(RootModel[list[PrinterStateView]]):
+    pass
+
+
+class PublicTicketView(Answer):
+    """A ticket as anyone may see it (a counter's current ticket on public screens)."""
+
+    id: int
+    number: str
+    service_id: int
+    service_code: str
+    service_name_th: str
+    service_name_en: str
+    status: TicketStatus
+    priority: Priority
+    channel: Channel
+    ahead: int | None
+    eta_minutes: int | None
+    issued_at: IsoTime | None
+    called_at: IsoTime | None
+    started_at: IsoTime | None
+    finished_at: IsoTime | None
+    counter: CounterBrief | None
+    recall_count: int
+    transfer_count: int
+
+
+class TicketView(PublicTicketView):
+    """A ticket as its holder and staff see it."""
+
+    token: str = Field(description="The holder's secret: status page, cancel")
+    note: str | None
+    status_url: str
+    repeated: bool | None = Field(default=None, description="call-next: a repeated press, "
+                                                            "the counter's current ticket")
+    print_job: PrintJobBrief | None = Field(default=None, description="When it is printed")
+    printer: PrinterStateView | None = Field(default=None, description="When it is printed")
+
+
+class BookingBrief(Answer):
+    code: str
+    slot_at: IsoTime
+
+
+class CheckedInTicket(TicketView):
+    booking: BookingBrief
+    repeated: bool = Field(description="true: the booking had been checked in already")
+
+
+class ReprintJob(Answer):
+    job_id: int
+    status: PrintJobStatus
+    kiosk_id: str | None
+
+
+# --- counters ------------------------------------------------------------------------------
+
+class HeldTicket(Answer):
+    id: int
+    number: str
+    service_id: int
+
+
+class CounterView(CounterBrief):
+    is_open: bool
+    service_ids: list[int] = Field(description="The services served, in order")
+    current: TicketView | None
+    held: list[HeldTicket]
+
+
+class CounterList(RootModel[list[CounterView]]):
+    pass
+
+
+class WaitingTicket(Answer):
+    id: int
+    number: str
+    service_id: int
+    priority: Priority
+    channel: Channel
+    issued_at: IsoTime | None
+    queued_at: IsoTime | None
+    note: str | None
+
+
+class Minutes(Answer):
+    mean: float | None
+    median: float | None
+    max: float | None
+
+
+class CounterDay(Answer):
+    counter_id: int
+    name: str
+    is_open: bool
+    finished: int
+    service_minutes: Minutes
+
+
+class CounterWaiting(Answer):
+    counter_id: int
+    waiting: list[WaitingTicket]
+    today: CounterDay
+
+
+# --- the manager's day ---------------------------------------------------------------------
+
+class ServiceDay(Answer):
+    service_id: int
+    code: str
+    name_th: str
+    name_en: str
+    active: bool
+    issued: int
+    waiting: int
+    at_counter: int
+    finished: int
+    no_show: int
+    cancelled: int
+    wait_minutes: Minutes
+    service_minutes: Minutes
+    target_wait_minutes: float
+    standard_minutes: float
+    within_target_percent: float | None
+
+
+class DaySummary(Answer):
+    office: str
+    day: str = Field(description="YYYY-MM-DD")
+    issued: int
+    channels: dict[str, int]
+    priorities: dict[str, int]
+    out_of_order_calls: dict[str, int]
+    services: list[ServiceDay]
+    counters: list[CounterDay]
+
+
+# --- bookings ------------------------------------------------------------------------------
+
+class BookingView(Answer):
+    id: int
+    code: str
+    name: str | None
+    service_id: int
+    service_code: str
+    service_name_th: str
+    service_name_en: str
+    slot_at: IsoTime
+    slot_local: str = Field(description="HH:MM, office time")
+    day: str = Field(description="YYYY-MM-DD, office time")
+    status: BookingStatus
+    check_in_from: IsoTime
+    check_in_until: IsoTime
+    ticket_id: int | None
+    ticket_number: str | None
+    created_at: IsoTime | None
+    checked_in_at: IsoTime | None
+    cancelled_at: IsoTime | None
+
+
+class BookingDay(Answer):
+    date: str = Field(description="YYYY-MM-DD")
+    bookings: list[BookingView]
+
+
+class OpenApiDocument(RootModel[dict[str, Any]]):
+    """This document."""
+
+
+# --- ratings, alerts, evidence ---------------------------------------------------------------
+
+class RatingGiven(Answer):
+    ticket_id: int
+    number: str
+    score: int
+    created_at: IsoTime
+
+
+class RatingQuestion(Answer):
+    key: str
+    name_th: str
+    name_en: str
+
+
+class RatingForm(Answer):
+    """What the ticket's page needs to offer the rating; nothing about anyone else."""
+
+    ticket_id: int
+    number: str
+    state: str = Field(description="not_yet (still in the queue), open, given, closed "
+                                   "(the window is over), not_rated (no-show or cancelled)")
+    closes_at: IsoTime | None
+    score: int | None = Field(description="The score given, once given")
+    dimensions: list[RatingQuestion] = Field(description="The office's own questions, each 1-5")
+    comment_max_chars: int
+    comment_retention_days: float
+
+
+class PairingCode(Answer):
+    code: str = Field(description="Six digits to type on the tablet; valid 10 minutes, once")
+    device: str
+    counter_id: int
+    expires_at: IsoTime
+
+
+class PairedDevice(Answer):
+    token: str = Field(description="The device's bearer token: keep it, it is shown once")
+    device: str
+    counter_id: int | None
+
+
+class AlertView(Answer):
+    id: int
+    kind: str = Field(description="low_rating, ...")
+    raised_at: IsoTime
+    ticket_id: int | None
+    service_id: int | None
+    counter_id: int | None
+    data: dict[str, Any]
+    comment: str | None = Field(description="The rating's comment (managers only; erased "
+                                            "after the retention period)")
+    handled_at: IsoTime | None
+    handled_by: int | None
+    action: str | None
+
+
+class AlertList(Answer):
+    alerts: list[AlertView]
+
+
+class EvidenceReport(Answer):
+    """The GECC evidence of a period (../shared/CONTRACT.md, "The evidence"); more keys
+    come as the evidence engine grows."""
+
+    period: dict[str, str]
+    tickets: dict[str, int]
+    satisfaction: dict[str, Any]
