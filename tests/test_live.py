@@ -188,3 +188,13 @@ def test_a_call_committed_while_a_display_joins_is_not_lost(app, api, monkeypatc
     [snapshot] = [e["args"][0] for e in seen if e["name"] == "snapshot"]
     assert snapshot["recent_calls"] == []          # read before the call committed
     assert [e["args"][0]["number"] for e in seen if e["name"] == "ticket_called"] == ["A001"]
+
+
+def test_the_print_agent_channel_refuses_in_the_apis_error_shape(app):
+    """A page (no device token) cannot act as a print agent; the refusal has the same shape
+    as every HTTP and Socket.IO refusal."""
+    page = socketio.test_client(app)
+    for event, data in (("agent_hello", {}), ("print_ack", {"job_id": 1}), ("printer_status", {})):
+        answer = page.emit(event, data, callback=True)
+        assert answer == {"ok": False, "error": {"code": "invalid_request",
+                                                 "message": "Only a print agent may do this."}}

@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from ..domain.errors import DomainError
 from ..domain.model import Role
 from ..domain.printing import PrinterState
-from ..service_layer.messages import Rooms
+from ..service_layer.messages import Rooms, error_body
 from .sockets import socketio
 
 AGENT_KEY = "print_agent_kiosk"
@@ -17,6 +17,13 @@ AGENT_KEY = "print_agent_kiosk"
 
 def _services():
     return flask.current_app.extensions["gecc"]
+
+
+def refused(exc: Exception) -> dict:
+    """The agent's answer to a refused request, in the API's error shape."""
+    if isinstance(exc, DomainError):
+        return {"ok": False, **error_body(exc.code, exc.message)}
+    return {"ok": False, **error_body("invalid_request", str(exc))}
 
 
 @socketio.on("connect")
@@ -45,7 +52,7 @@ def on_agent_hello(_data=None):
     try:
         kiosk = _agent_kiosk()
     except DomainError as exc:
-        return {"ok": False, "error": exc.message}
+        return refused(exc)
     join_room(Rooms.printer(kiosk))
     return {"ok": True, "kiosk_id": kiosk, "jobs": _services().printing.pending(kiosk)}
 
@@ -60,7 +67,7 @@ def on_print_ack(data):
             data["job_id"], kiosk, str(data.get("outcome", "")),
             str(data["error"])[:500] if data.get("error") else None)
     except (DomainError, ValueError) as exc:
-        return {"ok": False, "error": getattr(exc, "message", str(exc))}
+        return refused(exc)
     return {"ok": True, **result}
 
 
@@ -69,7 +76,7 @@ def on_printer_status(data):
     try:
         kiosk = _agent_kiosk()
     except DomainError as exc:
-        return {"ok": False, "error": exc.message}
+        return refused(exc)
     return {"ok": True, **_services().printing.report_status(PrinterState.from_report(kiosk, data))}
 
 
