@@ -17,6 +17,7 @@ from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .domain.rating import RatingPolicy
+from .live import print_agents  # noqa: F401 - the agents' handlers, before any init_app
 from .live.sockets import socketio
 from .service_layer.accounts import Accounts
 from .service_layer.alerts import Alerts
@@ -111,7 +112,6 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     init_limits(app)
 
     app.url_map.converters["id"] = IdConverter
-    from .live import print_agents  # noqa: F401 - registers the agents' Socket.IO handlers
     from .web import ratings  # noqa: F401 - ratings, alerts, evidence on the API blueprint
     from .web.api import api
     from .web.pages import pages
