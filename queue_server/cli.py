@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -53,6 +54,7 @@ def _run(app, host: str, port: int) -> None:
     from .live.sockets import socketio
 
     _start_local_print_agent(app)
+    socketio.start_background_task(_erase_expired_comments_hourly, app)
     if app.config["SERVER"] == "gevent":
         # gevent's WSGI server (HTTP/1.1 keep-alive) with simple-websocket for Socket.IO.
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
@@ -89,6 +91,22 @@ def _no_delay_handler():
             return super().handle()
 
     return NoDelayHandler
+
+
+def _erase_expired_comments_hourly(app) -> None:
+    """PDPA: ratings' comments are erased when their retention ends (the scores stay). Every
+    process does it; the second finds nothing left to erase."""
+    from .live.sockets import socketio
+
+    log = logging.getLogger("gecc.privacy")
+    while True:
+        try:
+            erased = app.extensions["gecc"].ratings.erase_expired_comments()
+            if erased:
+                log.info("erased %d rating comments past their retention", erased)
+        except Exception:  # the next hour tries again; serving goes on
+            log.exception("could not erase expired rating comments")
+        socketio.sleep(3600)
 
 
 def _start_local_print_agent(app) -> None:
@@ -242,6 +260,22 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
         raise click.ClickException(exc.message) from None
     click.echo(f"Bearer token for {username} (shown once; keep it safe):")
     click.echo(value)
+
+
+@main.group()
+def privacy() -> None:
+    """Personal data (PDPA)."""
+
+
+@privacy.command("erase")
+@click.option("--db", default=None)
+def privacy_erase(db: str | None) -> None:
+    """Erase now what is kept past its retention (ratings' comments; the scores stay). The
+    server does this every hour by itself."""
+    app = _app(db)
+    erased = app.extensions["gecc"].ratings.erase_expired_comments()
+    days = app.config["RATING_COMMENT_RETENTION_DAYS"]
+    click.echo(f"erased {erased} rating comment(s) older than {days:g} days")
 
 
 @main.group()

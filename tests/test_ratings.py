@@ -4,8 +4,10 @@ the low-score alert and its handling; the figures; PDPA erasure; the public rate
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import datetime, timedelta, timezone
+
 import pytest
+import sqlalchemy as sa
 
 from queue_server.adapters.orm import ratings as ratings_table
 from queue_server.live.sockets import socketio
@@ -305,3 +307,31 @@ def test_public_endpoints_are_rate_limited_per_address(sqlite_url, clock):
                               headers={"Authorization": f"Bearer {token}"}).status_code == 404
     finally:
         app.extensions["gecc"].engine.dispose()
+
+
+def test_the_privacy_command_erases_old_comments(sqlite_url, clock, tmp_path):
+    """`gecc-queue privacy erase`, as an engineer runs it (the server does it every hour)."""
+    import subprocess
+    import sys
+
+    from conftest import Api
+    app = make_app(sqlite_url, clock)
+    try:
+        api = Api(app)
+        ticket = finished_ticket(api)
+        assert rate(api, ticket, 3, comment="โทร 081-000-0000").status_code == 201
+        with app.extensions["gecc"].engine.begin() as conn:  # given 366 days before today
+            conn.execute(sa.update(ratings_table).values(
+                created_at=datetime.now(timezone.utc) - timedelta(days=366)))
+    finally:
+        app.extensions["gecc"].engine.dispose()
+    done = subprocess.run([sys.executable, "-m", "queue_server.cli", "privacy", "erase",
+                           "--db", sqlite_url], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "erased 1 rating comment" in done.stdout
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        [(comment, score)] = conn.execute(sa.select(ratings_table.c.comment, ratings_table.c.score))
+    engine.dispose()
+    assert (comment, score) == (None, 3)
