@@ -13,9 +13,8 @@ PAIRING_MINUTES = 10
 PAIRING_DIGITS = 6
 
 
-class PairingRefused(DomainError):
-    code = "pairing_refused"
-    status = 403
+class PairingRefused(DomainError, code="pairing_refused", status=403):
+    """The pairing code is unknown, used or expired."""
 
 
 def tablet_username(counter_id: int) -> str:

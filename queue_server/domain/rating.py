@@ -20,24 +20,20 @@ from .model import Ticket, TicketStatus
 SCORES = range(1, 6)
 
 
-class NotFinished(DomainError):
-    code = "not_finished"
-    status = 409
+class NotFinished(DomainError, code="not_finished", status=409):
+    """The visit is not over yet (or ended without service): nothing to rate."""
 
 
-class RatingClosed(DomainError):
-    code = "rating_closed"
-    status = 409
+class RatingClosed(DomainError, code="rating_closed", status=409):
+    """The rating window of the visit is over."""
 
 
-class AlreadyRated(DomainError):
-    code = "already_rated"
-    status = 409
+class AlreadyRated(DomainError, code="already_rated", status=409):
+    """The visit has its rating: one per visit."""
 
 
-class InvalidRating(DomainError):
-    code = "invalid_rating"
-    status = 400
+class InvalidRating(DomainError, code="invalid_rating", status=400):
+    """A score out of 1-5, a comment too long, a question the office does not ask."""
 
 
 class RatingSource(str, enum.Enum):
