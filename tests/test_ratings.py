@@ -152,6 +152,23 @@ def test_the_counter_tablet_rates_what_its_counter_finished_and_nothing_else(app
                     as_="staff1").status_code == 403
 
 
+def test_the_tablet_rates_only_the_visit_its_counter_has_just_finished(app, api, clock):
+    """The tablet stands where staff could reach it: it must not rate older visits."""
+    tablet = {"Authorization": f"Bearer {pair_tablet(api, 1)}"}
+    older, latest = finished_ticket(api, counter_id=1), finished_ticket(api, counter_id=1)
+
+    def by_tablet(ticket):
+        return api.client.post("/api/v1/counters/1/ratings", headers=tablet,
+                               json={"ticket_id": ticket["id"], "score": 5})
+
+    refused = by_tablet(older)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "rating_closed"
+    assert rate(api, older, 4).status_code == 201  # its own QR code still can
+    clock.advance(minutes=16)
+    assert by_tablet(latest).status_code == 409    # too long after the finish
+    assert [r["ticket_id"] for r in rating_rows(app)] == [older["id"]]
+
+
 def test_a_pairing_code_works_once_and_for_ten_minutes(app, api, clock):
     code = api.post("/counters/1/rating-tablet/pairing", {}, as_="staff1").json["code"]
     assert len(code) == 6 and code.isdigit()

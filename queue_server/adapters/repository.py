@@ -234,6 +234,13 @@ class TicketRepository(SessionRepository):
         """The ticket the counter has called or is serving, if any."""
         return self.session.scalars(_ticket_at_counter(), {"p_counter": counter_id}).first()
 
+    def last_finished_at_counter(self, counter_id: int) -> Ticket | None:
+        """The visit the counter finished most recently (what its rating tablet may rate)."""
+        return self.session.scalars(
+            sa.select(Ticket).where(tickets.c.counter_id == counter_id,
+                                    tickets.c.status == TicketStatus.FINISHED)
+            .order_by(tickets.c.finished_at.desc(), tickets.c.id.desc()).limit(1)).first()
+
     def held_at_counter(self, counter_id: int) -> list[Ticket]:
         return list(self.session.scalars(_held_at_counter(), {"p_counter": counter_id}))
 

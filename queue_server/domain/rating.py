@@ -72,6 +72,9 @@ class RatingPolicy:
     low_score_max: int = 2            # a score at or under this raises an alert
     comment_max_chars: int = 1000     # the contract's limit; longer is refused, never cut
     comment_retention_days: float = 365  # then the comment is erased; the score stays
+    # The tablet at the counter rates only the visit its counter has just finished, and only
+    # this soon after: it stands where staff could reach it, so it must not rate old visits.
+    tablet_minutes: float = 15
 
     def closes_at(self, finished_at: datetime) -> datetime:
         return finished_at + timedelta(days=self.window_days)

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from ..domain.alerts import Alert
 from ..domain.errors import NotFound
-from ..domain.model import Ticket
-from ..domain.rating import (AlreadyRated, Rating, RatingPolicy, RatingSource,
+from ..domain.model import Ticket, TicketStatus
+from ..domain.rating import (AlreadyRated, Rating, RatingClosed, RatingPolicy, RatingSource,
                              dimensions_from_json)
 from . import messages
 from .context import Context
@@ -46,6 +46,13 @@ class Ratings:
             if ticket is None or ticket.counter_id != counter_id:
                 # Another counter's visit is not this tablet's to rate, nor to know about.
                 raise NotFound(f"Counter {counter_id} has no visit {ticket_id} to rate.")
+            if ticket.status == TicketStatus.FINISHED and uow.ratings.by_ticket(ticket.id) is None:
+                latest = uow.tickets.last_finished_at_counter(counter_id)
+                age = self.context.clock() - ticket.finished_at
+                if latest is None or latest.id != ticket.id or age > timedelta(
+                        minutes=self.policy.tablet_minutes):
+                    raise RatingClosed(f"The tablet rates only the visit counter {counter_id} "
+                                       "has just finished; this one can be rated by its QR code.")
             return self._rate(uow, ticket, score, comment, dimensions, RatingSource.TABLET)
         return self.context.write(run)
 

@@ -96,6 +96,11 @@ class FakeTickets(_Repository):
         here = [t for t in self.db.tickets if t.counter_id == counter_id and t.status in AT_COUNTER]
         return max(here, key=lambda t: t.called_at, default=None)
 
+    def last_finished_at_counter(self, counter_id):
+        done = [t for t in self.db.tickets
+                if t.counter_id == counter_id and t.status == TicketStatus.FINISHED]
+        return max(done, key=lambda t: (t.finished_at, t.id), default=None)
+
     def held_at_counter(self, counter_id):
         return [t for t in self.db.tickets
                 if t.counter_id == counter_id and t.status == TicketStatus.HELD]
