@@ -127,11 +127,9 @@ def test_a_low_rating_reaches_the_open_manager_page_and_the_action_is_recorded(
     row.wait_for()
     assert ACTION in row.text_content() and MANAGER_NAME in row.text_content()
     assert COMMENT in row.text_content()
-    manager.screenshot(path="/tmp/wtm-full-1366.png", full_page=True)  # DEBUG
 
     manager.set_viewport_size({"width": 1920, "height": 1080})
     assert fits(manager)["width"] <= 1920
-    manager.screenshot(path="/tmp/wtm-full-1920.png", full_page=True)  # DEBUG
     assert pages.errors == []
 
 
