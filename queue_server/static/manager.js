@@ -158,6 +158,7 @@
   var handled = {};      // ids handled: a late answer of GET /alerts must not bring them back
   var baseTitle = document.title;
   var list = document.getElementById("alerts");
+  var panel = document.getElementById("alerts-panel");   // data-live: in the managers' room
 
   function takeAlert(alert) {
     if (alert.handled_at || handled[alert.id]) { dropAlert(alert); return; }
@@ -436,7 +437,8 @@
     snapshot: function (state) {
       if (state.room === "managers") {
         takePrinters(state.printers, true);
-        loadOpenAlerts();       // after joining: nothing raised in between is missed
+        // After joining: nothing raised in between is missed. Then the panel is live.
+        loadOpenAlerts().then(function () { panel.dataset.live = "1"; });
       } else if (state.room === "display") {
         refresh();
       }
@@ -447,6 +449,7 @@
     alert_handled: alertHandled,
     ticket_finished: refreshFigures,    // the counters' rooms: a visit served or rated
     ticket_rated: refreshFigures,
+    disconnect: function () { delete panel.dataset.live; },
     join_failed: function (room) {
       if (room === "managers") GECC.showError(new Error(
         "เข้ารับการแจ้งเตือนไม่ได้ กรุณาเข้าสู่ระบบใหม่ / Cannot receive alerts: please log in again"));

@@ -32,6 +32,8 @@ def open_manager(pages, url: str, width: int = 1366, height: int = 768):
         page.click("button[type=submit]")
     assert "/login" not in page.url, page.content()
     page.goto(f"{url}/manager")
+    # In the managers' room with the open alerts read (a rating now comes as an event).
+    page.locator("#alerts-panel[data-live='1']").wait_for(state="attached")
     page.wait_for_function("!document.body.classList.contains('is-offline')")
     page.locator("#sat-tiles [data-figure=ratings]").wait_for()
     page.locator("#services tr").first.wait_for()
