@@ -1,5 +1,7 @@
 /* The manager's page (/manager): today's figures, printers, the lobby's notice strip and
- * a switch per service; refreshed on the lobby room's events. */
+ * a switch per service, refreshed on the lobby room's events; the alerts of a low rating,
+ * live from the managers' room, with the action taken recorded here; the satisfaction
+ * figures of a period, refreshed when a visit is finished or rated (the counters' rooms). */
 (function () {
   var h = GECC.h;
   var fmt = function (v) { return v === null || v === undefined ? "—" : String(v); };
@@ -58,9 +60,31 @@
     return h("div", { class: "tile" }, h("strong", null, String(value)), h("span", null, label));
   }
 
-  function renderPrinters(list) {
+  // The printers by kiosk ("" is the server's own): from GET /printers, the managers' room's
+  // snapshot and its printer_status events; a report older than the one shown is dropped.
+  var printers = {};
+  function takePrinters(list, replace) {
+    if (replace) {
+      var fresh = {};
+      list.forEach(function (p) {
+        var key = p.kiosk_id || "", known = printers[key];
+        fresh[key] = known && newer(known, p) ? known : p;
+      });
+      printers = fresh;
+    } else {
+      list.forEach(function (p) {
+        var key = p.kiosk_id || "";
+        if (!printers[key] || !newer(printers[key], p)) printers[key] = p;
+      });
+    }
+    renderPrinters();
+  }
+  function newer(a, b) { return (a.updated_at || "") > (b.updated_at || ""); }
+
+  function renderPrinters() {
     var body = document.getElementById("printers");
-    var rows = list.map(function (p) {
+    var rows = Object.keys(printers).sort().map(function (key) {
+      var p = printers[key];
       return h("tr", null, h("td", null, p.kiosk_id || "เครื่องแม่ข่าย / server"),
         h("td", p.usable ? null : { class: "late" }, p.usable ? "พร้อม / ready" : (p.detail || "ไม่พร้อม / not ready")),
         h("td", null, p.paper));
@@ -77,10 +101,317 @@
       Promise.all([GECC.get("/summary"), GECC.get("/printers")]).then(function (answers) {
         GECC.clearError();
         render(answers[0]);
-        renderPrinters(answers[1]);
+        takePrinters(answers[1], true);
       }).catch(function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
     }, 500);  // many events in a burst: one refresh
   }
+
+  // --- names -------------------------------------------------------------------------
+
+  var me = document.getElementById("manager-data").dataset;
+  var names = { services: {}, counters: {}, clerks: {} };
+
+  function serviceText(id) {
+    if (id === null || id === undefined) return "—";
+    var s = names.services[id];
+    return s ? s.code + " " + s.name_th : "#" + id;
+  }
+  function counterText(id) {
+    if (id === null || id === undefined) return "—";
+    return names.counters[id] || "ช่อง #" + id;
+  }
+  function personText(id) {
+    if (id === null || id === undefined) return "—";
+    if (String(id) === me.userId) return me.userName;
+    return names.clerks[id] || "ผู้ใช้ #" + id + " / user #" + id;
+  }
+  /** A time today in the office's zone as "10:32 น.", another day's with its date. */
+  function whenText(iso) {
+    if (!iso) return "—";
+    if (GECC.formatTime(iso, "date") === GECC.formatTime(new Date(), "date")) {
+      return GECC.formatTime(iso, "time") + " น.";
+    }
+    return GECC.formatTime(iso, "datetime");
+  }
+
+  var SCORE_WORDS = {
+    1: ["ไม่พอใจมาก", "Very dissatisfied"], 2: ["ไม่พอใจ", "Dissatisfied"], 3: ["เฉย ๆ", "Neutral"],
+    4: ["พอใจ", "Satisfied"], 5: ["พอใจมาก", "Very satisfied"]
+  };
+  function scoreBadge(score) {
+    var words = SCORE_WORDS[score] || ["", ""];
+    return h("div", { class: "score s" + score },
+      h("span", { class: "face", "aria-hidden": "true" }, String(score)),
+      h("span", { class: "visually-hidden" }, "คะแนน " + score + " จาก 5 / score " + score + " of 5: "),
+      h("span", { class: "word" }, words[0], h("br"), h("small", null, words[1])));
+  }
+  function scoreText(score) {
+    var words = SCORE_WORDS[score];
+    return score + " / 5" + (words ? " " + words[0] : "");
+  }
+
+  // --- the alerts ----------------------------------------------------------------------
+
+  var openAlerts = {};   // id -> the alert's view
+  var nodes = {};        // id -> its <li>
+  var fresh = {};        // ids raised while the page was open: highlighted until looked at
+  var handled = {};      // ids handled: a late answer of GET /alerts must not bring them back
+  var baseTitle = document.title;
+  var list = document.getElementById("alerts");
+  var panel = document.getElementById("alerts-panel");   // data-live: in the managers' room
+
+  function takeAlert(alert) {
+    if (alert.handled_at || handled[alert.id]) { dropAlert(alert); return; }
+    openAlerts[alert.id] = alert;
+  }
+  function dropAlert(alert) {
+    handled[alert.id] = true;
+    delete openAlerts[alert.id];
+    delete fresh[alert.id];
+  }
+
+  /** The open alerts, newest first. A node already shown stays where it is (a manager typing
+   *  in it keeps the focus); new ones are put in their place above. */
+  function renderAlerts() {
+    var ordered = Object.keys(openAlerts).map(function (id) { return openAlerts[id]; })
+      .sort(function (a, b) { return a.raised_at < b.raised_at ? 1 : a.raised_at > b.raised_at ? -1 : b.id - a.id; });
+    Object.keys(nodes).forEach(function (id) {
+      if (!openAlerts[id]) {
+        var gone = nodes[id];
+        var hadFocus = gone.contains(document.activeElement);
+        gone.remove();
+        delete nodes[id];
+        if (hadFocus) focusAfterHandling();
+      }
+    });
+    ordered.forEach(function (alert, i) {
+      var node = nodes[alert.id] || (nodes[alert.id] = alertNode(alert));
+      fillFacts(node, alert);
+      node.classList.toggle("is-new", !!fresh[alert.id]);
+      node.querySelector(".new-tag").hidden = !fresh[alert.id];
+      if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+    });
+    var count = ordered.length;
+    var badge = document.getElementById("alerts-count");
+    badge.textContent = String(count);
+    badge.classList.toggle("zero", count === 0);
+    document.getElementById("alerts-empty").hidden = count > 0;
+    document.title = (count ? "(" + count + ") " : "") + baseTitle;
+  }
+
+  function focusAfterHandling() {
+    var next = list.querySelector(".handle-form input");
+    if (next) { next.focus(); return; }
+    var heading = document.getElementById("alerts-h");
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+
+  function alertNode(alert) {
+    var id = alert.id;
+    var inputId = "action-" + id, errorId = "action-error-" + id;
+    var input = h("input", { type: "text", id: inputId, maxlength: 1000, autocomplete: "off",
+      "aria-describedby": errorId });
+    var button = h("button", { class: "btn", type: "submit" }, "บันทึกการดำเนินการ / Record the action taken");
+    var error = h("p", { class: "error", id: errorId, role: "alert", hidden: true });
+    var form = h("form", { class: "handle-form", onsubmit: function (e) {
+      e.preventDefault();
+      var action = input.value.trim();
+      if (!action) {
+        GECC.showError(new Error("พิมพ์สิ่งที่ได้ดำเนินการก่อน / Type the action taken first"), error);
+        input.focus();
+        return;
+      }
+      button.disabled = true;
+      GECC.clearError(error);
+      GECC.post("/alerts/" + id + "/handle", { action: action }).then(function (view) {
+        dropAlert(view);
+        announce("บันทึกการดำเนินการแล้ว คิว " + view.data.number + " / Action recorded for " + view.data.number);
+        renderAlerts();
+        loadPast();
+      }, function (err) {
+        button.disabled = false;
+        if (GECC.loginIfNeeded(err)) return;
+        if (err.status === 409 || err.status === 404) {   // another manager was first
+          dropAlert(alert);
+          announce("มีผู้บันทึกการดำเนินการแล้ว / Another manager recorded the action");
+          renderAlerts();
+          loadPast();
+          return;
+        }
+        GECC.showError(err, error);
+      });
+    } },
+      h("label", { for: inputId }, "การดำเนินการ (เช่น โทรขอโทษ ชี้แจงขั้นตอน) / Action taken"),
+      h("div", { class: "handle-row" }, input, button), error);
+    var node = h("li", { class: "alert-item", dataset: { alertId: String(id) },
+      onfocusin: function () {
+        if (!fresh[id]) return;
+        delete fresh[id];
+        renderAlerts();
+      } },
+      h("div", { class: "score-col" }, scoreBadge(alert.data.score),
+        h("span", { class: "new-tag" }, "ใหม่ / New")),
+      h("div", { class: "alert-body" },
+        h("dl", { class: "facts" }),
+        alert.comment
+          ? h("blockquote", { class: "comment" }, alert.comment)
+          : h("p", { class: "muted comment-none" }, "ไม่มีความเห็น / No comment"),
+        form));
+    return node;
+  }
+
+  function fillFacts(node, alert) {
+    var fact = function (th, en, value, cls) {
+      return h("div", cls ? { class: cls } : null, h("dt", null, th + " / " + en), h("dd", null, value));
+    };
+    var facts = node.querySelector(".facts");
+    facts.replaceChildren(
+      fact("เมื่อ", "When", whenText(alert.raised_at), "when"),
+      fact("คิว", "Ticket", alert.data.number || "—", "number"),
+      fact("บริการ", "Service", serviceText(alert.service_id), "service"),
+      fact("ช่อง", "Counter", counterText(alert.counter_id), "counter"),
+      fact("เจ้าหน้าที่", "Clerk", personText(alert.data.clerk_id), "clerk"),
+      fact("ผ่าน", "Via", alert.data.source === "tablet" ? "แท็บเล็ตที่ช่อง / counter tablet"
+                                                       : "โทรศัพท์ / phone", "source"));
+  }
+
+  function announce(text) { GECC.setText("#alerts-news", text); }
+
+  function loadOpenAlerts() {
+    return GECC.get("/alerts").then(function (answer) {
+      var ids = {};
+      answer.alerts.forEach(function (a) { ids[a.id] = true; takeAlert(a); });
+      Object.keys(openAlerts).forEach(function (id) {   // handled while the page was away
+        if (!ids[id] && !fresh[id]) dropAlert(openAlerts[id]);
+      });
+      renderAlerts();
+    }, function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
+  }
+
+  function alertRaised(alert) {
+    if (!openAlerts[alert.id] && !handled[alert.id]) {
+      fresh[alert.id] = true;
+      announce("การแจ้งเตือนใหม่: คิว " + alert.data.number + " คะแนน " + alert.data.score
+               + " / New alert: ticket " + alert.data.number + ", score " + alert.data.score);
+    }
+    takeAlert(alert);
+    renderAlerts();
+    refreshFigures();
+    loadPast();
+  }
+  function alertHandled(alert) {
+    dropAlert(alert);
+    renderAlerts();
+    loadPast();
+  }
+
+  // --- past alerts ---------------------------------------------------------------------
+
+  var past = document.getElementById("past");
+  function loadPast() {
+    if (!past.open) return;
+    var first = document.getElementById("past-from").value, last = document.getElementById("past-to").value;
+    if (!first || !last) return;
+    var body = document.getElementById("past-alerts");
+    var period = "from=" + encodeURIComponent(first) + "&to=" + encodeURIComponent(last);
+    Promise.all([GECC.get("/alerts?" + period),
+                 GECC.get("/evidence?" + period).then(takeNames, function () { return null; })])
+      .then(function (answers) {
+        var rows = answers[0].alerts.map(function (a) {
+          return h("tr", { dataset: { alertId: String(a.id) } },
+            h("td", null, whenText(a.raised_at)), h("td", null, scoreText(a.data.score)),
+            h("td", null, a.data.number || "—"), h("td", null, serviceText(a.service_id)),
+            h("td", null, counterText(a.counter_id)), h("td", null, personText(a.data.clerk_id)),
+            h("td", { class: "text" }, a.comment || "—"),
+            h("td", { class: "text action" }, a.action || "ยังไม่ได้ดำเนินการ / not yet handled"),
+            h("td", null, a.handled_by === null ? "—" : personText(a.handled_by)),
+            h("td", null, whenText(a.handled_at)));
+        });
+        if (!rows.length) rows = [h("tr", null, h("td", { colspan: 10, class: "muted" }, "ไม่มีการแจ้งเตือนในช่วงนี้ / No alerts in this period"))];
+        body.replaceChildren.apply(body, rows);
+      }, function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
+  }
+
+  // --- satisfaction figures ------------------------------------------------------------
+
+  var percent = function (share) {
+    return share === null || share === undefined ? "—" : (Math.round(share * 1000) / 10) + " %";
+  };
+  var meanText = function (mean) {
+    return mean === null || mean === undefined ? "—" : mean.toFixed(2) + " / 5";
+  };
+
+  function takeNames(evidence) {
+    var section = evidence && evidence.satisfaction;
+    if (section) section.by_clerk.forEach(function (c) { if (c.name) names.clerks[c.clerk] = c.name; });
+    return evidence;
+  }
+
+  function renderFigures(evidence) {
+    var sat = evidence.satisfaction;
+    var period = evidence.period;
+    var day = function (d) { return GECC.formatTime(d + "T05:00:00Z", "date"); };
+    GECC.setText("#sat-period", period.from === period.to ? "วันที่ / Day: " + day(period.from)
+      : "ช่วง / Period: " + day(period.from) + " – " + day(period.to));
+    var tiles = document.getElementById("sat-tiles");
+    tiles.replaceChildren(
+      figureTile("ratings", String(sat.ratings), "คำตอบ / ratings"),
+      figureTile("served", String(sat.served), "ได้รับบริการ / served"),
+      figureTile("response_ratio", percent(sat.response_ratio), "อัตราการตอบ / response ratio"),
+      figureTile("mean_score", meanText(sat.mean_score), "คะแนนเฉลี่ย / mean score"),
+      figureTile("satisfied_share", percent(sat.satisfied_share), "พอใจ (4–5) / satisfied share"),
+      figureTile("score_percent", sat.score_percent === null ? "—" : sat.score_percent.toFixed(1) + " %",
+                 "คะแนนร้อยละ / score percent"));
+    fillTable("sat-services", sat.by_service, function (row) {
+      var service = names.services[row.service];
+      return service ? [h("strong", null, service.code), " ", h("small", null, service.name_th)]
+                     : row.name || serviceText(row.service);
+    });
+    fillTable("sat-counters", sat.by_counter, function (row) { return row.name || counterText(row.counter); });
+    fillTable("sat-clerks", sat.by_clerk, function (row) { return row.name || personText(row.clerk); });
+  }
+  function figureTile(key, value, label) {
+    return h("div", { class: "tile", dataset: { figure: key } }, h("strong", null, value), h("span", null, label));
+  }
+  function fillTable(id, rows, label) {
+    var body = document.getElementById(id);
+    var shown = rows.map(function (row) {
+      return h("tr", null, h("td", null, label(row)), h("td", null, String(row.ratings)),
+        h("td", null, percent(row.response_ratio)),
+        h("td", null, row.mean_score === null ? "—" : row.mean_score.toFixed(2)),
+        h("td", null, percent(row.satisfied_share)));
+    });
+    if (!shown.length) shown = [h("tr", null, h("td", { colspan: 5, class: "muted" }, "ยังไม่มีข้อมูล / no data yet"))];
+    body.replaceChildren.apply(body, shown);
+  }
+
+  var figuresPending = null;
+  /** The figures of the chosen period (today at first); one request for a burst of events. */
+  function refreshFigures() {
+    if (figuresPending) return;
+    figuresPending = setTimeout(function () {
+      figuresPending = null;
+      var first = document.getElementById("sat-from").value, last = document.getElementById("sat-to").value;
+      var query = first && last ? "?from=" + encodeURIComponent(first) + "&to=" + encodeURIComponent(last) : "";
+      GECC.get("/evidence" + query).then(function (evidence) {
+        takeNames(evidence);
+        if (!first) {   // the office's today: the pickers start there
+          ["sat-from", "sat-to", "past-to"].forEach(function (id) { document.getElementById(id).value = evidence.period.to; });
+          document.getElementById("past-from").value = daysBefore(evidence.period.to, 6);
+        }
+        renderFigures(evidence);
+        renderAlerts();         // the clerks' names may be new
+      }, function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
+    }, 800);
+  }
+  function daysBefore(day, n) {
+    var d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() - n);
+    return d.toISOString().slice(0, 10);
+  }
+
+  // --- start ---------------------------------------------------------------------------
 
   GECC.loadOffice().then(function (office) {
     if (office) document.getElementById("notice").value = office.notice || "";
@@ -92,8 +423,47 @@
       GECC.setText("#notice-saved", "บันทึกแล้ว / Saved");
     }, function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
   });
-  GECC.live({ rooms: ["display"], on: {
-    snapshot: refresh, queue_changed: refresh, ticket_called: refresh, counter_updated: refresh
+  document.getElementById("sat-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    refreshFigures();
+  });
+  document.getElementById("past-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    loadPast();
+  });
+  past.addEventListener("toggle", loadPast);
+
+  var live = GECC.live({ rooms: ["display", "managers"], on: {
+    snapshot: function (state) {
+      if (state.room === "managers") {
+        takePrinters(state.printers, true);
+        // After joining: nothing raised in between is missed. Then the panel is live.
+        loadOpenAlerts().then(function () { panel.dataset.live = "1"; });
+      } else if (state.room === "display") {
+        refresh();
+      }
+    },
+    queue_changed: refresh, ticket_called: refresh, counter_updated: refresh,
+    printer_status: function (state) { takePrinters([state], false); },
+    alert_raised: alertRaised,
+    alert_handled: alertHandled,
+    ticket_finished: refreshFigures,    // the counters' rooms: a visit served or rated
+    ticket_rated: refreshFigures,
+    disconnect: function () { delete panel.dataset.live; },
+    join_failed: function (room) {
+      if (room === "managers") GECC.showError(new Error(
+        "เข้ารับการแจ้งเตือนไม่ได้ กรุณาเข้าสู่ระบบใหม่ / Cannot receive alerts: please log in again"));
+    }
   }});
+
+  Promise.all([GECC.get("/services"), GECC.get("/counters")]).then(function (answers) {
+    answers[0].forEach(function (s) { names.services[s.id] = s; });
+    answers[1].forEach(function (c) { names.counters[c.id] = c.name; });
+    renderAlerts();
+    // Every counter's room: its visits finished and rated refresh the figures.
+    live.setRooms(["display", "managers"].concat(answers[1].map(function (c) { return "counter:" + c.id; })));
+  }, function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
+  refreshFigures();
   setInterval(refresh, 60000);
+  setInterval(refreshFigures, 60000);
 })();

@@ -12,6 +12,7 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 
 from browser_fixtures import browser, pages  # noqa: F401 - fixtures
+from test_manager_alerts import open_manager, rate_a_visit_low
 from test_pages import issue, open_console, open_display, start_demo
 from test_processes import token_for
 
@@ -101,4 +102,18 @@ def test_staff_pages_are_accessible(tmp_path, server_factory, pages):
         page.goto(f"{server.url}{page_path}")
         page.wait_for_load_state("networkidle")
         assert violations(page) == [], page_path
+    assert pages.errors == []
+
+
+def test_manager_page_with_an_open_alert_is_accessible(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    manager = open_manager(pages, server.url)
+    rate_a_visit_low(server, db, tmp_path)
+    manager.locator("#alerts li.alert-item.is-new").wait_for()
+    manager.wait_for_function(
+        "document.querySelector('#sat-tiles [data-figure=ratings] strong').textContent === '1'")
+    assert violations(manager) == [], "manager page with a new alert"
+    manager.click("#past summary")
+    manager.locator("#past-alerts tr[data-alert-id]").wait_for()
+    assert violations(manager) == [], "manager page with the past alerts open"
     assert pages.errors == []
