@@ -218,6 +218,7 @@ def test_a_low_score_alerts_the_manager_at_once_until_the_action_is_recorded(app
     assert (raised["data"]["number"], raised["counter_id"], raised["data"]["clerk_id"]) == (
         bad["number"], 2, STAFF2)
     assert raised["comment"] == "รอนานมาก ไม่มีใครอธิบาย" and raised["handled_at"] is None
+    assert raised["clerk_name"] == "เจ้าหน้าที่ 2"
 
     [open_alert] = api.get("/alerts", as_="manager").json["alerts"]
     assert open_alert["id"] == raised["id"]
@@ -230,6 +231,7 @@ def test_a_low_score_alerts_the_manager_at_once_until_the_action_is_recorded(app
                        as_="manager")
     assert handled.status_code == 200, handled.json
     assert handled.json["handled_by"] == 2 and handled.json["handled_at"].endswith("Z")
+    assert handled.json["handled_by_name"] == "นายอำเภอ (ผู้จัดการศูนย์)"
     assert [e["args"][0]["id"] for e in managers.get_received()
             if e["name"] == "alert_handled"] == [raised["id"]]
     assert api.get("/alerts", as_="manager").json["alerts"] == []

@@ -46,8 +46,16 @@ class Alerts:
 
     @staticmethod
     def _view(uow: UnitOfWork, alert: Alert) -> dict:
+        """The alert with the rating's comment and the names of the clerk and the manager who
+        handled it (this view is for managers only)."""
         comment = None
         if alert.kind == AlertKind.LOW_RATING and alert.ticket_id:
             rating = uow.ratings.by_ticket(alert.ticket_id)
             comment = rating.comment if rating else None
-        return alert_view(alert, comment)
+
+        def name(user_id):
+            user = uow.users.user(user_id) if user_id else None
+            return user.display_name if user else None
+
+        return {**alert_view(alert, comment), "clerk_name": name(alert.data.get("clerk_id")),
+                "handled_by_name": name(alert.handled_by)}

@@ -90,7 +90,10 @@ class Ratings:
             alert = Alert.low_rating(rating, ticket)
             uow.alerts.add(alert)
             uow.flush()
-            uow.publish(messages.alert_raised(alert_view(alert, rating.comment)))
+            clerk = uow.users.user(rating.clerk_id) if rating.clerk_id else None
+            uow.publish(messages.alert_raised({**alert_view(alert, rating.comment),
+                                               "clerk_name": clerk.display_name if clerk else None,
+                                               "handled_by_name": None}))
         for message in messages.ticket_rated(ticket):
             uow.publish(message)
         uow.commit()

@@ -271,9 +271,9 @@
       fact("คิว", "Ticket", alert.data.number || "—", "number"),
       fact("บริการ", "Service", serviceText(alert.service_id), "service"),
       fact("ช่อง", "Counter", counterText(alert.counter_id), "counter"),
-      fact("เจ้าหน้าที่", "Clerk", personText(alert.data.clerk_id), "clerk"),
+      fact("เจ้าหน้าที่", "Clerk", alert.clerk_name || personText(alert.data.clerk_id), "clerk"),
       fact("ผ่าน", "Via", alert.data.source === "tablet" ? "แท็บเล็ตที่ช่อง / counter tablet"
-                                                       : "โทรศัพท์ / phone", "source"));
+                                                       : "มือถือ (QR) / phone", "source"));
   }
 
   function announce(text) { GECC.setText("#alerts-news", text); }
@@ -322,10 +322,10 @@
           return h("tr", { dataset: { alertId: String(a.id) } },
             h("td", null, whenText(a.raised_at)), h("td", null, scoreText(a.data.score)),
             h("td", null, a.data.number || "—"), h("td", null, serviceText(a.service_id)),
-            h("td", null, counterText(a.counter_id)), h("td", null, personText(a.data.clerk_id)),
+            h("td", null, counterText(a.counter_id)), h("td", null, a.clerk_name || personText(a.data.clerk_id)),
             h("td", { class: "text" }, a.comment || "—"),
             h("td", { class: "text action" }, a.action || "ยังไม่ได้ดำเนินการ / not yet handled"),
-            h("td", null, a.handled_by === null ? "—" : personText(a.handled_by)),
+            h("td", null, a.handled_by === null ? "—" : (a.handled_by_name || personText(a.handled_by))),
             h("td", null, whenText(a.handled_at)));
         });
         if (!rows.length) rows = [h("tr", null, h("td", { colspan: 10, class: "muted" }, "ไม่มีการแจ้งเตือนในช่วงนี้ / No alerts in this period"))];

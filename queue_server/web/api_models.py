@@ -334,6 +334,8 @@ class AlertView(Answer):
     handled_at: IsoTime | None
     handled_by: int | None
     action: str | None
+    clerk_name: str | None = Field(default=None, description="Who served the visit")
+    handled_by_name: str | None = Field(default=None, description="Who recorded the action")
 
 
 class AlertList(Answer):
