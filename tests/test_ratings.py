@@ -275,9 +275,11 @@ def test_evidence_needs_a_manager_and_a_sane_period(app, api):
     assert api.get("/evidence", as_="staff1").status_code == 403
     empty = api.get("/evidence?from=2026-01-01&to=2026-01-31", as_="manager")
     assert empty.status_code == 200
-    assert empty.json["period"] == {"from": "2026-01-01", "to": "2026-01-31"}
+    assert empty.json["period"] == {"from": "2026-01-01", "to": "2026-01-31", "days": 31}
     assert empty.json["satisfaction"]["mean_score"] is None  # no data is null, never 0
-    assert empty.json["tickets"] == {"issued": 0, "served": 0, "no_show": 0, "cancelled": 0}
+    assert empty.json["tickets"] == {"issued": 0, "served": 0, "no_show": 0, "cancelled": 0,
+                                     "other": 0}
+    assert empty.json["wait"]["mean_minutes"] is None
     assert api.get("/evidence?from=2026-02-01&to=2026-01-01", as_="manager").status_code == 400
     assert api.get("/evidence?from=2020-01-01&to=2026-01-01", as_="manager").status_code == 400
     assert api.get("/evidence?from=yesterday", as_="manager").status_code == 400

@@ -1,4 +1,5 @@
-"""Queries over ratings and the managers' alerts (domain/rating.py, domain/alerts.py)."""
+"""Queries over ratings, the managers' alerts (domain/rating.py, domain/alerts.py) and the
+rows the GECC evidence is computed from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 
 from ..domain.alerts import Alert
 from ..domain.rating import Rating
-from .orm import alerts_table, ratings, tickets
+from .orm import alerts_table, ratings, ticket_events, tickets
 from .repository import SessionRepository
 
 
@@ -46,3 +47,41 @@ class AlertRepository(SessionRepository):
             sa.select(Alert).where(alerts_table.c.office_id == office_id,
                                    alerts_table.c.raised_at >= start, alerts_table.c.raised_at < end)
             .order_by(alerts_table.c.raised_at.desc(), alerts_table.c.id.desc())))
+
+
+class EvidenceRepository(SessionRepository):
+    """The rows the evidence of a period is computed from, read in a few set-wise queries
+    (a year of a busy office is a quarter of a million tickets: no per-ticket queries)."""
+
+    def visit_rows(self, office_id: int, first: date, last: date) -> list:
+        """Each ticket of the local days first..last with its first call (from the event
+        record: a no-show requeue or a transfer calls it again later)."""
+        first_call = (sa.select(ticket_events.c.ticket_id, sa.func.min(ticket_events.c.at)
+                                .label("first_called_at"))
+                      .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
+                      .where(tickets.c.office_id == office_id,
+                             tickets.c.service_day.between(first, last),
+                             ticket_events.c.kind == "called")
+                      .group_by(ticket_events.c.ticket_id).subquery())
+        query = (sa.select(tickets, first_call.c.first_called_at)
+                 .outerjoin(first_call, first_call.c.ticket_id == tickets.c.id)
+                 .where(tickets.c.office_id == office_id,
+                        tickets.c.service_day.between(first, last))
+                 .order_by(tickets.c.id))
+        return list(self.session.execute(query))
+
+    def out_of_order_calls(self, office_id: int, first: date, last: date) -> list[tuple[int, str]]:
+        """(ticket id, reason) of every call of the period's tickets that passed over a ticket
+        that had waited longer ("" when a call somehow carries no reason)."""
+        rows = self.session.execute(
+            sa.select(ticket_events.c.ticket_id, ticket_events.c.data)
+            .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
+            .where(tickets.c.office_id == office_id, tickets.c.service_day.between(first, last),
+                   ticket_events.c.kind == "called"))
+        return [(ticket_id, str(data.get("out_of_order") or ""))
+                for ticket_id, data in rows if data and "out_of_order" in data]
+
+    def first_online_day(self, office_id: int) -> date | None:
+        return self.session.execute(
+            sa.select(sa.func.min(tickets.c.service_day))
+            .where(tickets.c.office_id == office_id, tickets.c.channel == "online")).scalar()

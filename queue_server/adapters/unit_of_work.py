@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..service_layer.unit_of_work import ConcurrentUpdate, Notifier, UnitOfWork
 from .booking_repository import BookingRepository
-from .rating_repository import AlertRepository, RatingRepository
+from .rating_repository import AlertRepository, EvidenceRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
 
 
@@ -38,6 +38,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.bookings = BookingRepository(self.session)
         self.ratings = RatingRepository(self.session)
         self.alerts = AlertRepository(self.session)
+        self.evidence = EvidenceRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)

@@ -1,16 +1,32 @@
-"""The GECC evidence of a period, read from the record and computed by rubric/ (plain
-Python). `GET /api/v1/evidence` and, later, the evidence pack answer with it."""
+"""The GECC evidence of a period: the visits read from the record, the figures computed by
+rubric/ (plain Python), the criteria assessed and the score estimated. `GET
+/api/v1/evidence` and the evidence pack answer with it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from rubric.evidence import Period, satisfaction_section, ticket_counts
+from rubric.evidence import EvidenceInput, Period, ServiceInfo, Visit, evidence
+from rubric.score import assess
 
+from ..domain.booking import local_day_bounds
 from ..domain.errors import DomainError
 from .context import Context
 
 MAX_DAYS = 400  # a year and a bit: what a GECC assessment looks back on
+
+
+@dataclass
+class EvidenceData:
+    """A period's evidence with the visits it was computed from (tickets.csv)."""
+
+    report: dict
+    visits: list[Visit]
+    services: dict[int, ServiceInfo]
+    counters: dict[int, str]
+    ratings: dict[int, int]  # ticket id -> score
 
 
 class Evidence:
@@ -21,6 +37,10 @@ class Evidence:
                last: date | None = None) -> dict:
         """The figures of the office's local days first..last (both included; today when
         neither is given)."""
+        return self.data(office_id, first, last).report
+
+    def data(self, office_id: int | None, first: date | None = None,
+             last: date | None = None) -> EvidenceData:
         with self.context.read_uow() as uow:
             office = self.context.views(uow, office_id).office()
             today = office.service_day(self.context.clock())
@@ -29,11 +49,51 @@ class Evidence:
                 raise DomainError("The period's first day comes after its last.")
             if (last - first).days >= MAX_DAYS:
                 raise DomainError(f"A period is at most {MAX_DAYS} days.")
-            tickets = uow.tickets.tickets_of_days(office.id, first, last)
+            services = {s.id: ServiceInfo(s.id, s.code, s.name_th, s.name_en,
+                                          s.standard_minutes, s.target_wait_minutes)
+                        for s in uow.offices.services(office.id)}
+            counters = {c.id: c.name for c in uow.offices.counters(office.id)}
+            visits = self._visits(uow, office.id, first, last)
             ratings = uow.ratings.of_days(office.id, first, last)
-            names = {"services": {s.id: s.code for s in uow.offices.services(office.id)},
-                     "counters": {c.id: c.name for c in uow.offices.counters(office.id)},
-                     "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)}}
-            return {"period": Period(first, last).to_json(), "office": office.name,
-                    "timezone": office.timezone, "tickets": ticket_counts(tickets),
-                    "satisfaction": satisfaction_section(tickets, ratings, names)}
+            start, _ = local_day_bounds(office, first)
+            _, end = local_day_bounds(office, last)
+            data = EvidenceInput(
+                period=Period(first, last), timezone=office.timezone, visits=visits,
+                services=list(services.values()), ratings=ratings,
+                names={"services": {i: s.code for i, s in services.items()},
+                       "counters": counters,
+                       "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)}},
+                alerts=uow.alerts.raised_between(office.id, start, end),
+                online_since=uow.evidence.first_online_day(office.id))
+            report = {"office": {"id": office.id, "name": office.name, "name_en": office.name_en},
+                      **evidence(data)}
+            report["items"], report["score"] = assess(report)
+            return EvidenceData(report, visits, services, counters,
+                                {r.ticket_id: r.score for r in ratings})
+
+    @staticmethod
+    def _visits(uow, office_id: int, first: date, last: date) -> list[Visit]:
+        reasons = defaultdict(list)
+        for ticket_id, reason in uow.evidence.out_of_order_calls(office_id, first, last):
+            reasons[ticket_id].append(reason)
+        visits = []
+        for row in uow.evidence.visit_rows(office_id, first, last):
+            status = row.status.value if hasattr(row.status, "value") else str(row.status)
+            service_minutes = None
+            if status == "finished" and row.finished_at is not None:
+                began = row.started_at or row.called_at
+                service_minutes = (row.finished_at - began).total_seconds() / 60
+            visits.append(Visit(
+                id=row.id, number=row.label, service_id=row.issued_service_id,
+                final_service_id=row.service_id, counter_id=row.counter_id,
+                clerk_id=row.served_by, status=status, priority=_value(row.priority),
+                channel=_value(row.channel), day=row.service_day, issued_at=row.issued_at,
+                first_called_at=row.first_called_at, finished_at=row.finished_at,
+                service_minutes=service_minutes, triaged=bool(row.note),
+                out_of_order=tuple(reasons.get(row.id, ())),
+                transferred=bool(row.transfer_count), no_shows=row.no_show_count or 0))
+        return visits
+
+
+def _value(enum_or_str) -> str:
+    return enum_or_str.value if hasattr(enum_or_str, "value") else str(enum_or_str)

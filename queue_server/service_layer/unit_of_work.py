@@ -34,7 +34,7 @@ class UnitOfWork:
     """`with uow:` opens a transaction; it rolls back unless `commit()` was called.
 
     Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings`, `ratings`,
-    `alerts` (set by the concrete unit of work on enter). Use cases record what they changed in `changes` and queue ready
+    `alerts`, `evidence` (set by the concrete unit of work on enter). Use cases record what they changed in `changes` and queue ready
     messages with `publish`; both reach the notifier only after a successful commit, so no
     screen ever shows a call that the database does not hold.
     """
@@ -46,6 +46,7 @@ class UnitOfWork:
     bookings: object
     ratings: object
     alerts: object
+    evidence: object
 
     def __init__(self, notifier: Notifier):
         self.notifier = notifier

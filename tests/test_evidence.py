@@ -1,0 +1,126 @@
+"""The evidence figures on a small hand-made day whose right answers are written here: a
+priority call out of order, a transfer, a no-show requeue, a ticket served at lunch, a
+triaged reception ticket and a cancellation. On SQLite and PostgreSQL, through the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from rubric.evidence import outside_office_hours, percentile
+
+A, B, D = 1, 2, 4  # demo services: A ID card (standard 10, target 20 min), B civil
+#                    registration (15, 30), D information (5, 10)
+
+
+@pytest.fixture
+def day(api, clock):
+    """Monday 23 Nov 2026 from 09:00 Bangkok; minutes in the comments count from then."""
+    def post(path, body=None, as_="staff1"):
+        answer = api.post(path, body or {}, as_=as_)
+        assert answer.status_code in (200, 201), (path, answer.json)
+        return answer.json
+
+    t1 = api.issue(A)                                   # 0
+    t2 = api.issue(A)                                   # 0
+    clock.advance(minutes=5)
+    t3 = api.issue(A, priority="elderly")               # 5: 15 minutes' head start
+    clock.advance(minutes=5)
+    assert post("/counters/1/call-next")["id"] == t3["id"]   # 10: out of order, priority
+    clock.advance(minutes=10)
+    post(f"/tickets/{t3['id']}/finish")                 # 20: 10 min of service (A: 10)
+    assert post("/counters/1/call-next")["id"] == t1["id"]   # 20: waited 20 (target 20)
+    clock.advance(minutes=5)
+    post(f"/tickets/{t1['id']}/transfer", {"service_id": B})  # 25: on to civil registration
+    clock.advance(minutes=5)
+    assert post("/counters/3/call-next", as_="staff3")["id"] == t1["id"]  # 30: called again
+    assert post("/counters/2/call-next", as_="staff2")["id"] == t2["id"]  # 30: waited 30
+    clock.advance(minutes=2)
+    post(f"/tickets/{t2['id']}/no-show", as_="staff2")   # 32: back to the queue once
+    clock.advance(minutes=3)
+    assert post("/counters/2/call-next", as_="staff2")["id"] == t2["id"]  # 35
+    clock.advance(minutes=5)
+    post(f"/tickets/{t1['id']}/finish", as_="staff3")    # 40: 10 min (B: 15)
+    clock.advance(minutes=10)
+    post(f"/tickets/{t2['id']}/finish", as_="staff2")    # 50: 15 min from its call (A: 10)
+    clock.advance(minutes=140)                           # 12:10, the lunch hour
+    t4 = post("/tickets", {"service_id": D, "channel": "reception",
+                           "note": "ขอคำแนะนำเรื่องที่ดิน"}, as_="reception")
+    clock.advance(minutes=5)
+    assert post("/counters/4/call-next", as_="staff1")["id"] == t4["id"]  # 12:15, lunch
+    clock.advance(minutes=5)
+    post(f"/tickets/{t4['id']}/finish")                  # 12:20: 5 min (D: 5)
+    t5 = api.issue(A)
+    clock.advance(minutes=5)
+    post(f"/tickets/{t5['id']}/cancel")
+    return {"t1": t1, "t2": t2, "t3": t3, "t4": t4, "t5": t5}
+
+
+def test_the_figures_of_a_hand_made_day(api, day):
+    report = api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
+    assert report["tickets"] == {"issued": 5, "served": 4, "no_show": 0, "cancelled": 1,
+                                 "other": 0}
+    # Waits, issue to FIRST call: t3 5, t1 20 (its transfer changes nothing), t2 30 (its
+    # requeue changes nothing), t4 5.
+    assert report["wait"] == {"called": 4, "mean_minutes": 15.0, "median_minutes": 12.5,
+                              "p90_minutes": 27.0, "within_target_share": 0.75}
+    # Service: t3 10 (A, 10: yes), t1 10 (B, 15: yes), t2 15 (A, 10: no), t4 5 (D, 5: yes).
+    assert report["service_time"] == {"served": 4, "mean": 10.0, "median": 10.0,
+                                      "within_standard_share": 0.75}
+    services = {s["code"]: s for s in report["services"]}
+    assert (services["A"]["issued"], services["A"]["served"]) == (4, 3)
+    assert services["A"]["wait"]["mean_minutes"] == pytest.approx((5 + 20 + 30) / 3, abs=0.01)
+    assert services["A"]["service_minutes"]["mean"] == 12.5   # t3 and t2 ended in A
+    assert services["B"]["issued"] == 0 and services["B"]["service_minutes"]["mean"] == 10.0
+    assert services["D"]["wait"]["within_target_share"] == 1.0
+    assert report["hours"]["served_outside_office_hours"] == 1
+    assert report["hours"]["by_window"]["lunch"] == 1
+    assert report["fairness"]["out_of_order"] == 1
+    assert report["fairness"]["by_reason"] == {"priority": 1}
+    assert report["fairness"]["out_of_order_without_reason"] == 0
+    assert report["first_reception"]["tickets"] == 1
+    assert report["first_reception"]["triaged_share"] == 1.0
+    assert report["first_reception"]["wait_triaged"]["mean_minutes"] == 5.0
+    assert (report["channels"]["kiosk"], report["channels"]["reception"],
+            report["channels"]["online"]) == (4, 1, 0)
+    assert report["channels"]["online_share"] == 0.0
+    assert report["channels"]["online_since"] is None
+    assert report["no_shows"]["tickets_with_a_no_show"] == 1
+    assert report["no_shows"]["cancelled_share"] == 0.2
+    by_hour = {h["key"]: h["issued"] for h in report["by_hour"]}
+    assert by_hour == {9: 3, 12: 2}
+    [monday] = report["by_weekday"]
+    assert (monday["key"], monday["issued"]) == (0, 5)
+    cells = {(c["weekday_en"], c["hour"]): c["issued"] for c in report["demand"]["cells"]}
+    assert cells == {("Mon", 9): 3, ("Mon", 12): 2}
+    assert report["satisfaction"]["ratings"] == 0 and report["satisfaction"]["mean_score"] is None
+    assert report["complaints"]["resolved_share"] is None  # no register yet: null, never 0
+
+
+def test_the_criteria_are_assessed_from_the_figures(api, day):
+    report = api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
+    items = {i["id"]: i for i in report["items"]}
+    assert len(items) == 14 + 16 + 23 + len([i for i in items if i.startswith("outcome.")])
+    assert items["physical.11"]["met"] is True        # a queue system that records its reasons
+    assert items["physical.11"]["value"] == 0
+    assert items["quality.2.11"]["value"] is None and items["quality.2.11"]["met"] is None
+    assert items["quality.2.5"]["value"] == 0.75      # 75 % within target: under 0.8
+    assert items["quality.2.5"]["met"] is False
+    assert items["physical.2"]["met"] is None          # manual, not answered yet
+    score = report["score"]
+    # No rating point used yet (physical 13): the gate of the physical checklist is not passed.
+    assert items["physical.13"]["met"] is False
+    assert score["physical_gate"] is False and score["level"] is None
+    assert score["next_level"] == "basic" and score["points_to_next_level"] == 70 - score["estimated"]
+
+
+def test_percentile_and_office_hours_by_definition():
+    assert percentile([5, 5, 20, 30], 90) == pytest.approx(27.0)
+    assert percentile([7], 90) == 7 and percentile([], 90) is None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    bkk = ZoneInfo("Asia/Bangkok")
+    assert outside_office_hours(datetime(2026, 11, 23, 12, 0, tzinfo=bkk)) == "lunch"
+    assert outside_office_hours(datetime(2026, 11, 23, 16, 30, tzinfo=bkk)) == "evening"
+    assert outside_office_hours(datetime(2026, 11, 23, 8, 29, tzinfo=bkk)) == "early"
+    assert outside_office_hours(datetime(2026, 11, 28, 10, 0, tzinfo=bkk)) == "weekend"
+    assert outside_office_hours(datetime(2026, 11, 23, 13, 0, tzinfo=bkk)) is None
