@@ -108,6 +108,7 @@ def test_the_status_page_turns_into_the_rating_when_the_visit_ends(office, pages
     assert phone.get_attribute("#faces .face[data-score='4']", "aria-pressed") == "true"
     assert phone.get_attribute("#faces .face[data-score='5']", "aria-pressed") == "false"
     phone.locator("#rate-send").wait_for()
+    phone.locator("#rating").evaluate("el => el.scrollIntoView({block: 'start'})")
     save_screen(phone, tmp_path, "phone-rating.png")
     assert question["name_th"] in phone.text_content("#dimensions")
     assert small_targets(phone, "#dimensions .dim-btn, #rate-send, #lang-toggle", 48) == []
