@@ -188,3 +188,28 @@ def test_a_rating_given_elsewhere_thanks_the_phone_and_a_refusal_is_in_thai(offi
     assert "บัตรคิวนี้ได้รับการประเมินแล้ว" in other.text_content("#rate-error")
     assert rating_form(server, ticket)["score"] == 5
     assert pages.errors == []
+
+
+def test_too_many_tries_are_told_in_the_servers_thai_and_english(office, pages):
+    """A 429 (the public rate limit) is shown in the words the server sends with it; the form
+    stays, to send again later."""
+    server, staff = office
+    ticket = issue(server, 1)
+    call_next(server, staff, 1)
+    finish(server, staff, ticket)
+    phone = pages.open("", PHONE["width"], PHONE["height"], has_touch=True, is_mobile=True)
+    phone.route("**/api/v1/ratings", lambda route: route.fulfill(
+        status=429, content_type="application/json", headers={"Retry-After": "60"},
+        body='{"error": {"code": "rate_limited", "message": "Too many requests",'
+             ' "message_th": "\\u0e2a\\u0e48\\u0e07\\u0e16\\u0e35\\u0e48\\u0e40\\u0e01\\u0e34\\u0e19\\u0e44\\u0e1b",'
+             ' "message_en": "Too many requests; try again in a minute"}}'))
+    phone.goto(ticket["status_url"])
+    wait_for_faces(phone)
+    phone.locator("#faces .face[data-score='2']").tap()
+    phone.locator("#rate-send").tap()
+    error = phone.locator("#rate-error")
+    error.wait_for()
+    assert error.text_content() == "ส่งถี่เกินไป / Too many requests; try again in a minute"
+    assert phone.locator("#faces").is_visible() and phone.locator("#rate-send").is_enabled()
+    assert rating_form(server, ticket)["state"] == "open"
+    assert pages.errors == []
