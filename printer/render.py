@@ -358,9 +358,9 @@ def _render(ticket: TicketPrint, paper_dots: int, fonts: ThaiFonts) -> Image.Ima
         c.y = top + c.px(4)
         waiting_block(text_x, paper_dots - c.margin - text_x, "left")
         c.space(4)
-        c.text("สแกนเพื่อติดตามคิว", 19, min_size=15, x=text_x,
+        c.text(ticket.qr_hint_th, 19, True, min_size=17, x=text_x,
                width=paper_dots - c.margin - text_x, align="left", gap=0)
-        c.text("Scan to follow your queue", 17, min_size=14, x=text_x,
+        c.text(ticket.qr_hint_en, 16, min_size=14, x=text_x,
                width=paper_dots - c.margin - text_x, align="left")
         c.y = max(c.y, top + qr.height + quiet)
     else:
@@ -369,8 +369,8 @@ def _render(ticket: TicketPrint, paper_dots: int, fonts: ThaiFonts) -> Image.Ima
         c.y += quiet
         c.paste(qr, (paper_dots - qr.width) // 2, c.y)
         c.y += qr.height + quiet
-        c.text("สแกนเพื่อติดตามคิว", 20, min_size=16, gap=0)
-        c.text("Scan to follow your queue", 17, min_size=14)
+        c.text(ticket.qr_hint_th, 20, True, min_size=20, gap=0)  # two lines rather than tiny
+        c.text(ticket.qr_hint_en, 16, min_size=14)
     c.rule(dashed=True)
     c.space(8)
     c.text("กรุณารอเรียกหมายเลขของท่าน", 22, True, min_size=18, gap=0)

@@ -29,6 +29,13 @@ PRIORITY_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Under the QR code: it follows the queue, and afterwards rates the service (the status page
+# turns into the satisfaction rating when the visit ends). Zero-width spaces mark where the
+# Thai may break between its phrases on narrow paper (render.py's wrap; they are not drawn).
+QR_HINT_TH = "สแกน QR เพื่อติดตามคิว\u200bและประเมินความพึงพอใจ\u200bหลังรับบริการ"
+QR_HINT_EN = "Scan to follow your queue and rate the service afterwards"
+
+
 def thai_date(when: datetime) -> str:
     """``22 พ.ย. 2569`` (day, abbreviated Thai month, Buddhist-era year)."""
     return f"{when.day} {THAI_MONTHS_ABBR[when.month - 1]} {when.year + BUDDHIST_ERA_OFFSET}"
@@ -126,6 +133,15 @@ class TicketPrint:
             priority="elderly",
             status_url="http://192.168.1.10:5000/t/abc123",
         )
+
+    @property
+    def qr_hint_th(self) -> str:
+        """The line under (or beside) the QR code: follow the queue, rate the service after."""
+        return QR_HINT_TH
+
+    @property
+    def qr_hint_en(self) -> str:
+        return QR_HINT_EN
 
     @property
     def local_issued_at(self) -> datetime:

@@ -12,6 +12,7 @@
   var IDLE_SECONDS = 45;            // on the priority or booking screen, nobody touching
   var REFRESH_SECONDS = 20;         // waiting counts on the first screen
 
+  // In rateHint, word joiners (U+2060) keep ความพึงพอใจ and หลังรับบริการ whole on a line.
   var TEXT = {
     th: {
       chooseService: "กรุณาเลือกบริการ", chooseServiceSub: "แตะที่บริการที่ต้องการติดต่อ",
@@ -21,6 +22,8 @@
       takeTicket: "กรุณารับบัตรคิว และรอเรียกหมายเลขที่จอแสดงผล",
       noPrint: "ขออภัย เครื่องพิมพ์บัตรคิวขัดข้อง กรุณาจดหมายเลขคิว หรือสแกน QR นี้ด้วยมือถือ",
       followStatus: "ติดตามสถานะคิวทางมือถือได้ที่", done: "เสร็จสิ้น",
+      rateHint: "สแกน QR เพื่อติดตามคิวและประเมินความ\u2060พึง\u2060พอใจหลัง\u2060รับ\u2060บริการ",
+      rateHintAlt: "Scan the QR to follow your queue and rate the service afterwards",
       errorTitle: "ขออภัย ออกบัตรคิวไม่ได้", askStaff: "กรุณาติดต่อเจ้าหน้าที่ประชาสัมพันธ์",
       startOver: "กลับหน้าแรก", waiting: "รอ {n} คิว", closed: "ปิดให้บริการ",
       people: "คน", minutes: "นาที", about: "รอประมาณ {n} นาที", noWait: "ไม่มีผู้รอ รับบริการได้เลย",
@@ -44,6 +47,8 @@
       takeTicket: "Please take your ticket and wait for your number on the screen",
       noPrint: "Sorry, the ticket printer is not working. Please note your number, or scan this QR code with your phone",
       followStatus: "Follow your place in the queue on your phone:", done: "Done",
+      rateHint: "Scan the QR to follow your queue and rate the service afterwards",
+      rateHintAlt: "สแกน QR เพื่อติดตามคิวและประเมินความ\u2060พึง\u2060พอใจหลัง\u2060รับ\u2060บริการ",
       errorTitle: "Sorry, no ticket could be issued", askStaff: "Please ask the reception desk",
       startOver: "Start again", waiting: "{n} waiting", closed: "Closed",
       people: "", minutes: "min", about: "about {n} min", noWait: "No one waiting",
@@ -152,6 +157,7 @@
     renderPriorities();
     renderKeypad();
     document.querySelector("[data-i18n=haveBookingAlt]").setAttribute("lang", t("toggleLang"));
+    document.querySelector("[data-i18n=rateHintAlt]").setAttribute("lang", t("toggleLang"));
     if (bookingError) renderBookingError();
     if (chosen) $("#chosen-service").textContent = serviceName(chosen);
   }

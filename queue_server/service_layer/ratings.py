@@ -117,7 +117,7 @@ class Ratings:
                 "score": given.score if given is not None else None,
                 "dimensions": [d.to_json() for d in dimensions_from_json(office.rating_dimensions)],
                 "comment_max_chars": self.policy.comment_max_chars,
-                "comment_retention_days": self.policy.comment_retention_days}
+                "comment_retention_days": _whole(self.policy.comment_retention_days)}
 
     @staticmethod
     def _by_token(uow: UnitOfWork, token: str) -> Ticket:
@@ -125,6 +125,10 @@ class Ratings:
         if ticket is None:
             raise NotFound("There is no ticket with that code.")
         return ticket
+
+
+def _whole(days: float) -> float | int:
+    return int(days) if float(days).is_integer() else days
 
 
 def alert_view(alert: Alert, comment: str | None = None) -> dict:

@@ -2,6 +2,8 @@
  * Socket.IO live events are used; nothing here knows about the server's internals.
  *
  *   GECC.api(path, {method, body})   JSON fetch with the CSRF header; throws GECC.ApiError
+ *                                    (.code, .status, .messageTh/.messageEn when the server
+ *                                    words it in Thai itself, as a 429 does)
  *   GECC.get(path) / GECC.post(path, body)
  *   GECC.showError(err, el) / GECC.clearError(el)
  *   GECC.loadOffice()                GET /api/v1/office (once), sets GECC.timezone
@@ -97,7 +99,9 @@
         if (response.ok) return data;
         var err = (data && data.error) || {};
         var message = err.message || ("HTTP " + response.status + " " + (response.statusText || ""));
-        throw ApiError(message, err.code || "http_" + response.status, response.status, err.details);
+        var error = ApiError(message, err.code || "http_" + response.status, response.status, err.details);
+        if (err.message_th) { error.messageTh = err.message_th; error.messageEn = err.message_en || message; }
+        throw error;
       });
     }, function () {
       throw ApiError("ติดต่อเซิร์ฟเวอร์ไม่ได้ / Cannot reach the server", "network", 0);
@@ -125,11 +129,18 @@
     service_closed: "บริการนี้ปิดรับบัตรคิวอยู่", not_found: "ไม่พบรายการนี้",
     invalid_input: "ข้อมูลไม่ถูกต้อง", invalid_request: "ข้อมูลไม่ถูกต้อง",
     forbidden: "บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้", unauthorized: "กรุณาเข้าสู่ระบบใหม่",
-    bad_request: "คำขอไม่ถูกต้อง ลองโหลดหน้าใหม่"
+    bad_request: "คำขอไม่ถูกต้อง ลองโหลดหน้าใหม่",
+    already_rated: "บัตรคิวนี้ได้รับการประเมินแล้ว ขอบคุณที่ประเมิน",
+    not_finished: "ยังประเมินไม่ได้ ประเมินได้เมื่อรับบริการเสร็จแล้ว",
+    rating_closed: "หมดเวลาประเมินความพึงพอใจของบัตรคิวนี้แล้ว",
+    rate_limited: "ส่งคำขอถี่เกินไป กรุณารอสักครู่แล้วลองใหม่",
+    invalid_rating: "คะแนนหรือความคิดเห็นไม่ถูกต้อง กรุณาตรวจสอบแล้วส่งใหม่"
   };
 
-  /** An error as staff read it: the server's English after a Thai lead for its code. */
+  /** An error as staff read it: the server's English after a Thai lead for its code; a
+   *  refusal that comes with its own Thai (a 429's message_th) is shown in its own words. */
   GECC.errorText = function (err) {
+    if (err && err.messageTh) return err.messageTh + " / " + err.messageEn;
     var message = (err && err.message) || String(err);
     var th = err && err.name === "ApiError" && ERROR_TH[err.code];
     return th ? th + " / " + message : message;

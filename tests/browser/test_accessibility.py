@@ -116,4 +116,27 @@ def test_manager_page_with_an_open_alert_is_accessible(tmp_path, server_factory,
     manager.click("#past summary")
     manager.locator("#past-alerts tr[data-alert-id]").wait_for()
     assert violations(manager) == [], "manager page with the past alerts open"
+
+
+def test_the_phone_rating_is_accessible(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    ticket = issue(server, 1)
+    staff = {"Authorization": f"Bearer {token_for('staff1', db, tmp_path)}"}
+    requests.post(f"{server.url}/api/v1/counters/1/call-next", json={}, timeout=5,
+                  headers=staff).raise_for_status()
+    requests.post(f"{server.url}/api/v1/tickets/{ticket['id']}/finish", json={}, timeout=5,
+                  headers=staff).raise_for_status()
+    phone = pages.open(ticket["status_url"], 390, 844, has_touch=True, is_mobile=True)
+    phone.locator("#faces .face[data-score='5']").wait_for()
+    assert violations(phone) == [], "rating: the faces"
+    phone.locator("#faces .face[data-score='4']").tap()
+    phone.locator("#rate-send").wait_for()
+    phone.locator("#dimensions .dim-btn[data-value='3']").first.tap()
+    assert violations(phone) == [], "rating: a face chosen, the questions and the comment"
+    phone.locator("#lang-toggle").tap()
+    phone.wait_for_function("document.documentElement.lang === 'en'")
+    assert violations(phone) == [], "rating in English"
+    phone.locator("#rate-send").tap()
+    phone.locator("#thanks-h").wait_for()
+    assert violations(phone) == [], "rating: thanks"
     assert pages.errors == []

@@ -239,12 +239,19 @@ def test_kiosk_issues_a_ticket_and_shows_it_on_screen_when_the_printer_is_down(
     token = status_url.rsplit("/t/", 1)[1]
     status = requests.get(f"{server.url}/api/v1/tickets/{token}", timeout=5).json()
     assert status["number"] == "A001" and status["status"] == "waiting"
+    # By the QR: it follows the queue and, after the visit, rates the service.
+    hint = kiosk.locator(".rate-hint")
+    assert hint.is_visible()
+    hint_text = hint.text_content().replace("\u2060", "")   # word joiners keep Thai words whole
+    assert "สแกน QR เพื่อติดตามคิวและประเมินความพึงพอใจหลังรับบริการ" in hint_text
+    assert "Scan the QR to follow your queue and rate the service afterwards" in hint_text
     # The whole ticket is in view, with no scrolling, on a portrait and a landscape kiosk.
     for width, height in [(1080, 1920), (1920, 1080)]:
         kiosk.set_viewport_size({"width": width, "height": height})
         size = fits(kiosk)
         assert size["width"] <= width and size["height"] <= height, (width, size)
-        assert in_view(kiosk, "#ticket-number", "#ticket-qr", ".take-ticket", "#done") == [], width
+        assert in_view(kiosk, "#ticket-number", "#ticket-qr", ".take-ticket", ".rate-hint",
+                       "#done") == [], width
     assert pages.errors == []
 
 

@@ -249,3 +249,32 @@ def test_a_very_long_ticket_grows_the_page(ticket):
     image = render_ticket(long, 384)
     assert image.height > 5 * 384  # past the first page allocation, nothing cut off
     assert decode_qr(image) == [ticket.status_url]
+
+
+@pytest.mark.parametrize("dots", [384, 576])
+def test_the_qr_line_says_it_follows_the_queue_and_rates_the_service(ticket, dots, monkeypatch):
+    """Beside (80 mm) or under (58 mm) the QR code, one Thai line and its English: the code
+    follows the queue and, after the visit, rates the service. Drawn whole, inside the paper,
+    in at most two lines each, and the ticket still has its usual length."""
+    from printer import render
+
+    wrapped: dict[str, list[str]] = {}
+    wrap = render._wrap
+
+    def recording(text, font, width):
+        lines = wrap(text, font, width)
+        wrapped[text] = lines
+        return lines
+    monkeypatch.setattr(render, "_wrap", recording)
+    image = render_ticket(ticket, dots)
+
+    assert "ประเมินความพึงพอใจ" in ticket.qr_hint_th and "rate the service" in ticket.qr_hint_en
+    for hint in (ticket.qr_hint_th, ticket.qr_hint_en):
+        lines = wrapped[hint]
+        assert "".join(lines).replace(" ", "") == hint.replace("\u200b", "").replace(" ", "")
+        assert len(lines) <= 2, lines
+    assert 500 < image.height < 1400
+    inv = ImageChops.invert(image.convert("L"))
+    assert inv.crop((0, 0, 5, image.height)).getbbox() is None
+    assert inv.crop((dots - 5, 0, dots, image.height)).getbbox() is None
+    assert decode_qr(image) == [ticket.status_url]

@@ -86,3 +86,10 @@ def test_ticket_is_frozen():
     t = TicketPrint.from_ticket_view(VIEW, OFFICE)
     with pytest.raises(AttributeError):
         t.number = "B001"  # type: ignore[misc]
+
+
+def test_the_qr_line_tells_the_code_also_rates_the_service():
+    ticket = TicketPrint.from_ticket_view(VIEW, OFFICE)
+    th = ticket.qr_hint_th.replace("\u200b", "")
+    assert th == "สแกน QR เพื่อติดตามคิวและประเมินความพึงพอใจหลังรับบริการ"
+    assert ticket.qr_hint_en == "Scan to follow your queue and rate the service afterwards"
