@@ -268,6 +268,7 @@
     var link = $("#tablet-url");
     link.href = url;
     link.textContent = url;
+    GECC.setText("#tablet-counter", state.counter.name);
     if (!dialog.open) dialog.showModal();
     newTabletCode();
   }
