@@ -1,4 +1,5 @@
-"""The lobby TV (/display) and the small screen above each counter (/display/counter/<id>)."""
+"""The lobby TV (/display), the small screen above each counter (/display/counter/<id>) and
+the rating tablet facing the citizen at a counter (/rate/counter/<id>)."""
 
 import flask
 
@@ -14,6 +15,13 @@ def lobby():
 @display.get("/display/counter/<id:counter_id>")
 def counter_screen(counter_id: int):
     return flask.render_template("display/counter.html", counter_id=counter_id)
+
+
+@display.get("/rate/counter/<id:counter_id>")
+def rating_tablet(counter_id: int):
+    """The tablet facing the citizen: paired once with a code from the clerk's console, it
+    offers five faces when the counter finishes a visit."""
+    return flask.render_template("display/rating-tablet.html", counter_id=counter_id)
 
 
 @display.get("/display/speech/<number>/<counter>.wav")

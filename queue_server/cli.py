@@ -183,6 +183,7 @@ def demo(host: str, port: int, db: str | None, server: str) -> None:
     click.echo(f"  kiosk:             {base}/kiosk")
     click.echo(f"  lobby display:     {base}/display")
     click.echo(f"  counter screen:    {base}/display/counter/1  (above counter 1; /2 for counter 2 ...)")
+    click.echo(f"  rating tablet:     {base}/rate/counter/1  (facing the citizen; paired from the console, K)")
     click.echo(f"  counter console:   {base}/counter")
     click.echo(f"  reception desk:    {base}/reception")
     click.echo(f"  citizen status:    {base}/t/<token>  (the QR on each ticket)")

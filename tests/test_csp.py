@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted(p for d in ("queue_server", "kiosk", "display")
                    for p in (ROOT / d).glob("**/templates/**/*.html"))
 PUBLIC_PAGES = ["/", "/login", "/kiosk", "/kiosk?id=K1", "/display", "/display/counter/1",
-                "/t/no-such-token"]
+                "/rate/counter/1", "/t/no-such-token"]
 STAFF_PAGES = ["/counter", "/reception", "/manager"]
 
 

@@ -50,7 +50,7 @@ def test_demo_prints_the_urls_and_log_ins(tmp_path, server_factory):
     server = server_factory(f"sqlite:///{tmp_path}/demo.sqlite3", command="demo")
     time.sleep(0.2)
     output = (tmp_path / f"server-{server.port}.log").read_text()
-    for expected in ("/kiosk", "/display", "/display/counter/1", "/counter", "/reception", "/t/",
+    for expected in ("/kiosk", "/display", "/display/counter/1", "/rate/counter/1", "/counter", "/reception", "/t/",
                      "/manager", "staff1", "manager"):
         assert expected in output
     assert "new demo office seeded" in output

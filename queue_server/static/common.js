@@ -1,9 +1,9 @@
 /* GECC Queue: helpers shared by every page. Only the public JSON API (/api/v1) and the
  * Socket.IO live events are used; nothing here knows about the server's internals.
  *
- *   GECC.api(path, {method, body})   JSON fetch with the CSRF header; throws GECC.ApiError
- *                                    (.code, .status, .messageTh/.messageEn when the server
- *                                    words it in Thai itself, as a 429 does)
+ *   GECC.api(path, {method, body, headers})  JSON fetch with the CSRF header; throws
+ *                                    GECC.ApiError (.code, .status, .messageTh/.messageEn
+ *                                    when the server words it in Thai itself, as a 429 does)
  *   GECC.get(path) / GECC.post(path, body)
  *   GECC.showError(err, el) / GECC.clearError(el)
  *   GECC.loadOffice()                GET /api/v1/office (once), sets GECC.timezone
@@ -76,13 +76,14 @@
   GECC.ApiError = ApiError;
 
   /** JSON request to the API. `path` is "/api/..." or relative to /api/v1 ("/services").
+   *  `headers` adds to the request's (a device's Authorization: Bearer <token>).
    *  Resolves to the parsed body; rejects with an error carrying .code, .status and the
    *  server's {"error": {"message"}} as .message. */
   GECC.api = function (path, options) {
     options = options || {};
     var method = (options.method || (options.body !== undefined ? "POST" : "GET")).toUpperCase();
     var url = path.indexOf("/api/") === 0 ? path : "/api/v1" + (path.charAt(0) === "/" ? "" : "/") + path;
-    var headers = { "Accept": "application/json" };
+    var headers = Object.assign({ "Accept": "application/json" }, options.headers || {});
     var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";

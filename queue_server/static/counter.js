@@ -257,6 +257,52 @@
     $("#transfer-dialog").showModal();
   }
 
+  // --- the rating tablet: a one-time code to pair the tablet facing the citizen -------
+
+  var tabletTimer = null;
+
+  function openTablet() {
+    if (!state.counter) return;
+    var dialog = $("#tablet-dialog");
+    var url = location.origin + "/rate/counter/" + state.counterId;
+    var link = $("#tablet-url");
+    link.href = url;
+    link.textContent = url;
+    GECC.setText("#tablet-counter", state.counter.name);
+    if (!dialog.open) dialog.showModal();
+    newTabletCode();
+  }
+
+  function newTabletCode() {
+    var id = state.counterId;
+    var code = $("#tablet-code");
+    clearTimeout(tabletTimer);
+    code.textContent = "······";
+    code.dataset.code = "";
+    code.classList.remove("expired");
+    GECC.setText("#tablet-expiry", "กำลังสร้างรหัส… / Making a code…");
+    GECC.clearError($("#tablet-error"));
+    $("#tablet-new").disabled = true;
+    GECC.post("/counters/" + id + "/rating-tablet/pairing", {}).then(function (answer) {
+      if (id !== state.counterId) return;
+      code.textContent = answer.code.slice(0, 3) + " " + answer.code.slice(3);
+      code.dataset.code = answer.code;
+      var until = GECC.formatTime(answer.expires_at, "time");
+      GECC.setText("#tablet-expiry", "ใช้ได้ครั้งเดียว ถึงเวลา " + until + " น. / Valid once, until " + until + ".");
+      tabletTimer = setTimeout(function () {
+        code.classList.add("expired");
+        GECC.setText("#tablet-expiry", "รหัสหมดอายุแล้ว กด “รหัสใหม่” / The code has expired: press New code.");
+      }, Math.max(0, new Date(answer.expires_at).getTime() - Date.now()));
+    }, function (err) {
+      if (GECC.loginIfNeeded(err)) return;
+      code.textContent = "";
+      GECC.setText("#tablet-expiry", "");
+      GECC.showError(err, $("#tablet-error"));
+    }).then(function () {
+      $("#tablet-new").disabled = false;
+    });
+  }
+
   // --- the services this counter serves today, in the order they are called --------
 
   function openServices() {
@@ -371,6 +417,7 @@
       toggle.appendChild(h("kbd", null, "O"));
       toggle.disabled = state.busy;
       $("#choose-services").disabled = state.busy || !state.serviceOrder.length;
+      $("#pair-tablet").disabled = false;
       $("#counter-services").textContent = servicesText(c);
       var link = $("#screen-link");
       link.href = "/display/counter/" + c.id;
@@ -381,6 +428,7 @@
       badge.className = "badge";
       toggle.disabled = true;
       $("#choose-services").disabled = true;
+      $("#pair-tablet").disabled = true;
     }
 
     var cur = c && c.current;
@@ -446,7 +494,7 @@
 
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if ($("#services-dialog").open) return;     // its own keys: Tab, Space, Enter, Esc
+    if ($("#services-dialog").open || $("#tablet-dialog").open) return;   // their own keys: Tab, Enter, Esc
     var dialog = $("#transfer-dialog");
     if (dialog.open) {
       var digit = /^(Digit|Numpad)([1-9])$/.exec(e.code);
@@ -460,11 +508,12 @@
     var tag = t && t.tagName;
     if (t && t.id === "call-number" && e.code === "Escape") { t.value = ""; t.blur(); return; }
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
-    if (e.code === "KeyO" || e.code === "KeyV" || e.code === "KeyG" || e.code === "KeyB") {
+    if (e.code === "KeyO" || e.code === "KeyV" || e.code === "KeyG" || e.code === "KeyB" || e.code === "KeyK") {
       e.preventDefault();
       if (e.repeat) return;
       if (e.code === "KeyO") toggleOpen();
       else if (e.code === "KeyV") { if (!$("#choose-services").disabled) openServices(); }
+      else if (e.code === "KeyK") { if (!$("#pair-tablet").disabled) openTablet(); }
       else if (e.code === "KeyG") $("#call-number").focus();   // type the number, then Enter
       else {
         var back = document.querySelector("#held-list button.held-back");
@@ -480,7 +529,7 @@
   });
   document.addEventListener("keyup", function (e) {
     if (e.code === "Space" && e.target && e.target.tagName === "BUTTON" && !$("#transfer-dialog").open
-        && !$("#services-dialog").open) e.preventDefault();
+        && !$("#services-dialog").open && !$("#tablet-dialog").open) e.preventDefault();
   });
 
   Object.keys(buttons).forEach(function (k) {
@@ -488,6 +537,9 @@
   });
   $("#toggle-open").addEventListener("click", toggleOpen);
   $("#choose-services").addEventListener("click", openServices);
+  $("#pair-tablet").addEventListener("click", openTablet);
+  $("#tablet-new").addEventListener("click", newTabletCode);
+  $("#tablet-dialog").addEventListener("close", function () { clearTimeout(tabletTimer); });
   $("#services-form").addEventListener("submit", function (e) {
     // Save, or Enter on a tick box; Close and Esc just close.
     if (e.submitter && e.submitter.value === "cancel") return;

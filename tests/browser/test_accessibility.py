@@ -15,6 +15,7 @@ from browser_fixtures import browser, pages  # noqa: F401 - fixtures
 from test_manager_alerts import open_manager, rate_a_visit_low
 from test_pages import issue, open_console, open_display, start_demo
 from test_processes import token_for
+from test_rating_tablet import finish_visit, online, open_tablet, pairing_code, screen, type_code
 
 pytestmark = pytest.mark.live_server
 
@@ -88,6 +89,10 @@ def test_staff_pages_are_accessible(tmp_path, server_factory, pages):
     console.locator("#services-dialog").wait_for()
     assert violations(console) == [], "services dialog"
     console.keyboard.press("Escape")
+    console.keyboard.press("k")
+    console.wait_for_function("(document.querySelector('#tablet-code').dataset.code || '').length === 6")
+    assert violations(console) == [], "rating tablet pairing dialog"
+    console.keyboard.press("Escape")
 
     status = pages.open(ticket["status_url"], 390, 844)             # the citizen's phone
     status.wait_for_function("document.body.textContent.includes('A001')")
@@ -139,4 +144,30 @@ def test_the_phone_rating_is_accessible(tmp_path, server_factory, pages):
     phone.locator("#rate-send").tap()
     phone.locator("#thanks-h").wait_for()
     assert violations(phone) == [], "rating: thanks"
+    assert pages.errors == []
+
+
+def test_rating_tablet_is_accessible(tmp_path, server_factory, pages):
+    server, db = start_demo(server_factory, tmp_path)
+    staff = token_for("staff1", db, tmp_path)
+    tablet = open_tablet(pages, server.url)
+    screen(tablet, "pair")
+    online(tablet)
+    assert violations(tablet) == [], "pairing keypad"
+    code = pairing_code(server, staff)
+    type_code(tablet, ("1" if code[0] != "1" else "2") + code[1:])
+    tablet.locator("#pair-error").wait_for()
+    assert violations(tablet) == [], "pairing keypad, code refused"
+    type_code(tablet, code)
+    screen(tablet, "idle")
+    assert violations(tablet) == [], "idle"
+    finish_visit(server, staff, 1)
+    screen(tablet, "rate")
+    assert violations(tablet) == [], "faces"
+    tablet.locator("#lang-toggle").tap()
+    tablet.wait_for_function("document.documentElement.lang === 'en'")
+    assert violations(tablet) == [], "faces in English"
+    tablet.locator("#faces [data-score='4']").tap()
+    screen(tablet, "thanks")
+    assert violations(tablet) == [], "thanks"
     assert pages.errors == []

@@ -78,6 +78,12 @@ def test_every_page_runs_its_script_under_the_policy_which_blocks_nothing_it_nee
     until(console, f"{ONLINE} && document.querySelector('#counter-select').dataset.filled === '1'"
                    " && !document.querySelector('[data-action=next]').disabled")
 
+    tablet = open_page(pages, f"{server.url}/rate/counter/1", 1280, 800, has_touch=True)
+    until(tablet, f"{ONLINE} && !document.querySelector('#screen-pair').hidden"
+                  " && document.querySelector('#counter-name').textContent === 'ช่อง 1'")
+    tablet.locator("#keypad [data-key='7']").tap()                  # rating-tablet.js runs
+    until(tablet, "document.querySelector('#pair-code').dataset.value === '7'")
+
     status = open_page(pages, ticket["status_url"], 390, 844)        # the citizen's phone
     until(status, f"{ONLINE} && document.querySelector('#number').textContent"
                   f" === {ticket['number']!r}")

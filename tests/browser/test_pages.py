@@ -102,13 +102,13 @@ def fits(page) -> dict:
 def controls_out_of_view(page) -> list:
     """The console's controls a clerk uses that are not wholly in the window without
     scrolling, or whose label overflows its button (a clipped Thai tone mark counts): every
-    action button, the counter's open/close and choice, calling a number and calling a held
-    ticket back."""
+    action button, the counter's open/close and choice, calling a number, calling a held
+    ticket back and pairing the counter's rating tablet."""
     return page.evaluate("""() => {
         const controls = document.querySelectorAll(
             '[data-action], #toggle-open, #choose-services, #counter-select, #call-number,'
             + ' #call-number-form button,'
-            + ' #held-list button');
+            + ' #held-list button, #pair-tablet');
         const out = [];
         const outside = (box, area) => box.top < area.top || box.left < area.left
             || box.bottom > area.bottom || box.right > area.right;
