@@ -264,6 +264,34 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
 
 
 @main.group()
+def evidence() -> None:
+    """The GECC evidence."""
+
+
+@evidence.command("export")
+@click.option("--from", "first", required=True, help="first day, YYYY-MM-DD (office time)")
+@click.option("--to", "last", required=True, help="last day, included")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="folder to write")
+@click.option("--db", default=None)
+def evidence_export(first: str, last: str, out: str, db: str | None) -> None:
+    """Write the evidence pack of a period: evidence.json, tickets.csv, evidence.xlsx."""
+    from datetime import date
+
+    from .domain.errors import DomainError
+    try:
+        first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        raise click.BadParameter("days are YYYY-MM-DD") from None
+    app = _app(db)
+    try:
+        written = app.extensions["gecc"].evidence.export(None, first_day, last_day, out)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    for path in written:
+        click.echo(str(path))
+
+
+@main.group()
 def privacy() -> None:
     """Personal data (PDPA)."""
 

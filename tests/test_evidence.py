@@ -4,6 +4,8 @@ triaged reception ticket and a cancellation. On SQLite and PostgreSQL, through t
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rubric.evidence import outside_office_hours, percentile
@@ -124,3 +126,76 @@ def test_percentile_and_office_hours_by_definition():
     assert outside_office_hours(datetime(2026, 11, 23, 8, 29, tzinfo=bkk)) == "early"
     assert outside_office_hours(datetime(2026, 11, 28, 10, 0, tzinfo=bkk)) == "weekend"
     assert outside_office_hours(datetime(2026, 11, 23, 13, 0, tzinfo=bkk)) is None
+
+
+def test_the_pack_re_derives_from_tickets_csv(app, api, day, tmp_path):
+    """A committee member recomputes evidence.json from tickets.csv: same rows, same
+    definitions. The workbook holds the same ticket rows."""
+    import csv
+    import json
+    from statistics import mean, median
+
+    from openpyxl import load_workbook
+
+    # A rating too, so the satisfaction figures have something to derive.
+    assert api.post("/ratings", {"token": day["t3"]["token"], "score": 4}).status_code == 201
+    written = app.extensions["gecc"].evidence.export(
+        None, date(2026, 11, 23), date(2026, 11, 23), tmp_path)
+    assert sorted(p.name for p in written) == ["evidence.json", "evidence.xlsx", "tickets.csv"]
+    report = json.loads((tmp_path / "evidence.json").read_text(encoding="utf-8"))
+    assert report == api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
+    with open(tmp_path / "tickets.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+
+    assert [r["number"] for r in rows] == ["A001", "A002", "A003", "D001", "A004"]
+    assert all("ขอคำแนะนำ" not in str(r) for r in rows)  # no triage note, no personal data
+    statuses = [r["status"] for r in rows]
+    assert report["tickets"] == {"issued": len(rows), "served": statuses.count("finished"),
+                                 "no_show": statuses.count("no_show"),
+                                 "cancelled": statuses.count("cancelled"), "other": 0}
+    targets = {s["code"]: s["target_wait_minutes"] for s in report["services"]}
+    standards = {s["code"]: s["standard_minutes"] for s in report["services"]}
+    waits = [(float(r["wait_minutes"]), targets[r["service_code"]]) for r in rows if r["wait_minutes"]]
+    minutes = sorted(w for w, _ in waits)
+    assert report["wait"]["mean_minutes"] == round(mean(minutes), 2)
+    assert report["wait"]["median_minutes"] == round(median(minutes), 2)
+    rank = (len(minutes) - 1) * 0.9
+    low = int(rank)
+    assert report["wait"]["p90_minutes"] == round(
+        minutes[low] + (minutes[low + 1] - minutes[low]) * (rank - low), 2)
+    assert report["wait"]["within_target_share"] == round(
+        sum(w <= t for w, t in waits) / len(waits), 4)
+    served = [r for r in rows if r["service_minutes"]]
+    assert report["service_time"]["within_standard_share"] == round(
+        sum(float(r["service_minutes"]) <= standards[r["final_service_code"]] for r in served)
+        / len(served), 4)
+    scores = [int(r["rating"]) for r in rows if r["rating"]]
+    assert report["satisfaction"]["ratings"] == len(scores) == 1
+    assert report["satisfaction"]["mean_score"] == mean(scores)
+    assert report["satisfaction"]["response_ratio"] == round(len(scores) / len(served), 4)
+    for channel in ("kiosk", "reception", "online"):
+        assert report["channels"][channel] == sum(r["channel"] == channel for r in rows)
+    assert report["fairness"]["by_reason"] == {"priority": sum(
+        r["out_of_order"] == "priority" for r in rows)}
+
+    sheet = load_workbook(tmp_path / "evidence.xlsx", read_only=True)["บัตรคิว Tickets"]
+    table = list(sheet.iter_rows(values_only=True))
+    assert [row[0] for row in table[1:]] == [r["number"] for r in rows]
+
+
+def test_the_export_command_writes_the_pack(sqlite_app, tmp_path):
+    import subprocess
+    import sys
+    sqlite_url = sqlite_app.config["DATABASE_URL"]  # the demo office, no tickets
+    out = tmp_path / "pack"
+    done = subprocess.run([sys.executable, "-m", "queue_server.cli", "evidence", "export",
+                           "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out),
+                           "--db", sqlite_url], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (out / "tickets.csv").read_text(encoding="utf-8").startswith("number,day,service_code")
+    reversed_period = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "evidence", "export", "--from", "2026-11-30",
+         "--to", "2026-11-01", "--out", str(out), "--db", sqlite_url],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert reversed_period.returncode != 0 and "first day comes after" in reversed_period.stderr

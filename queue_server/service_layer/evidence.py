@@ -8,7 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from pathlib import Path
+
 from rubric.evidence import EvidenceInput, Period, ServiceInfo, Visit, evidence
+from rubric.pack import ticket_rows, write_pack
 from rubric.score import assess
 
 from ..domain.booking import local_day_bounds
@@ -38,6 +41,13 @@ class Evidence:
         """The figures of the office's local days first..last (both included; today when
         neither is given)."""
         return self.data(office_id, first, last).report
+
+    def export(self, office_id: int | None, first: date, last: date, out: Path) -> list[Path]:
+        """The evidence pack of the period into the folder `out`; the files written."""
+        data = self.data(office_id, first, last)
+        rows = ticket_rows(data.visits, {i: s.code for i, s in data.services.items()},
+                           data.counters, data.ratings)
+        return write_pack(Path(out), data.report, rows)
 
     def data(self, office_id: int | None, first: date | None = None,
              last: date | None = None) -> EvidenceData:
