@@ -89,8 +89,13 @@ def test_staff_pages_are_accessible(tmp_path, server_factory, pages):
     console.locator("#services-dialog").wait_for()
     assert violations(console) == [], "services dialog"
     console.keyboard.press("Escape")
+    console.locator("#services-dialog").wait_for(state="hidden")
+    # Keys go to the console once the dialog's tick boxes have given the focus back.
+    console.wait_for_function("!['INPUT', 'SELECT'].includes(document.activeElement.tagName)")
     console.keyboard.press("k")
-    console.wait_for_function("(document.querySelector('#tablet-code').dataset.code || '').length === 6")
+    # The code comes from the server: on a loaded machine that may take a while.
+    console.wait_for_function(
+        "(document.querySelector('#tablet-code').dataset.code || '').length === 6", timeout=30_000)
     assert violations(console) == [], "rating tablet pairing dialog"
     console.keyboard.press("Escape")
 
