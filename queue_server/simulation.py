@@ -295,6 +295,60 @@ class NullNotifier:
         pass
 
 
+def batch_unit_of_work(services):
+    """A writing unit of work whose use cases share one transaction: each runs in a SAVEPOINT
+    of its own (its `commit` releases it, a failure rolls back only it), and `commit_batch()`
+    commits them all. For the simulator, the only writer of the days it fills: a day's
+    thousands of use cases become one commit and one session whose identity map keeps what
+    they loaded. Returns (factory, commit_batch)."""
+    from .adapters.unit_of_work import SqlAlchemyUnitOfWork
+
+    writer = services.context.uow().session_factory
+    state: dict = {"session": None}
+
+    class BatchUnitOfWork(SqlAlchemyUnitOfWork):
+        def _begin(self) -> None:
+            if state["session"] is None:
+                state["session"] = writer()
+            self.session = state["session"]
+            self.savepoint = self.session.begin_nested()
+            self._attach_repositories()
+
+        def _commit(self) -> None:
+            self.session.flush()
+            self.savepoint.commit()
+
+        def _end(self) -> None:
+            if self.savepoint.is_active:
+                self.savepoint.rollback()
+
+    def attach(uow) -> None:
+        from .adapters.booking_repository import BookingRepository
+        from .adapters.rating_repository import AlertRepository, RatingRepository
+        from .adapters.repository import (OfficeRepository, PrintRepository, TicketRepository,
+                                          UserRepository)
+        session = uow.session
+        uow.offices, uow.users = OfficeRepository(session), UserRepository(session)
+        uow.tickets, uow.print_jobs = TicketRepository(session), PrintRepository(session)
+        uow.bookings, uow.ratings = BookingRepository(session), RatingRepository(session)
+        uow.alerts = AlertRepository(session)
+
+    BatchUnitOfWork._attach_repositories = lambda self: attach(self)
+
+    def factory():
+        return BatchUnitOfWork(writer, services.notifier)
+
+    def commit_batch() -> None:
+        session, state["session"] = state["session"], None
+        if session is not None:
+            try:
+                session.commit()
+            finally:
+                session.close()
+
+    return factory, commit_batch
+
+
 class AlreadySimulated(DomainError, code="already_simulated", status=409):
     """The days asked for hold tickets already."""
 
@@ -353,7 +407,8 @@ class Simulator:
     (`build_services(config, NullNotifier(), clock=clock)`)."""
 
     def __init__(self, services, clock: SimClock, seed: int = 1, scale: float = 1.0,
-                 model: TrafficModel | None = None, progress: Callable[[str], None] | None = None):
+                 model: TrafficModel | None = None, progress: Callable[[str], None] | None = None,
+                 batch: bool = True):
         self.services = services
         self.clock = clock
         self.rng = random.Random(seed)
@@ -362,6 +417,14 @@ class Simulator:
         self.progress = progress or (lambda line: None)
         self.summary = Summary()
         self._visits: dict[int, Visit] = {}
+        # The simulator is the only writer of these days: the catalog's copies of offices,
+        # services and counters stay right (its own changes drop them at once), so they need
+        # not expire every few simulated seconds.
+        services.context.catalog.reference.seconds = 24 * 3600
+        self._commit_batch = lambda: None
+        if batch:
+            self._plain_uow = services.context.uow
+            services.context.uow, self._commit_batch = batch_unit_of_work(services)
 
     # --- the whole run -------------------------------------------------------------------
 
@@ -392,7 +455,10 @@ class Simulator:
         week: Summary | None = None
         for i, day in enumerate(days):
             progress = i / (len(days) - 1) if len(days) > 1 else 1.0
-            self._day(day, progress)
+            try:
+                self._day(day, progress)
+            finally:
+                self._commit_batch()  # a day is one transaction (what was done of it, on error)
             self.summary.days += 1
             if day.weekday() == 6 or i == len(days) - 1:
                 self.progress(
@@ -408,6 +474,7 @@ class Simulator:
         for counter in self.counters:
             if counter.id in was_open and not counter.is_open:
                 self._set_open(counter, True)
+        self._commit_batch()
         self.summary.seconds = wallclock.perf_counter() - started
         return self.summary
 
@@ -448,6 +515,7 @@ class Simulator:
                 [self.by_code[c].id for c in codes], Actor.system(), office_id=self.office_id)
             self.counters.append(_Counter(view["id"], view["number"], codes, Actor("system")))
         self.summary.counters_added = len(plan)
+        self._commit_batch()  # accounts write in a unit of work of their own
         accounts = self.services.accounts
         for counter in self.counters:
             name = f"staff{counter.number}"
