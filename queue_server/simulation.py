@@ -367,6 +367,7 @@ class Summary:
     checked_in: int = 0
     counters_added: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of this process: what the rate would be on an idle machine
     first: date | None = None
     last: date | None = None
 
@@ -377,7 +378,9 @@ class Summary:
                 f"{self.tickets} tickets, {self.served} served, {self.no_show} no-show, "
                 f"{self.cancelled} cancelled, {self.transfers} transfers, {self.ratings} ratings, "
                 f"{self.bookings} bookings ({self.checked_in} checked in); "
-                f"{self.seconds:.1f} s ({rate:.0f} tickets/s)")
+                f"{self.seconds:.1f} s ({rate:.0f} tickets/s; {self.cpu_seconds:.1f} s of CPU, "
+                f"{self.tickets / self.cpu_seconds if self.cpu_seconds else 0:.0f} tickets per "
+                "CPU second)")
 
 
 @dataclass(frozen=True)
@@ -443,7 +446,7 @@ class Simulator:
                 "without tickets. Use a fresh database, or fewer --days.")
 
     def run(self, days: list[date]) -> Summary:
-        started = wallclock.perf_counter()
+        started, cpu = wallclock.perf_counter(), wallclock.process_time()
         if not days:
             return self.summary
         self._load_office()
@@ -476,6 +479,7 @@ class Simulator:
                 self._set_open(counter, True)
         self._commit_batch()
         self.summary.seconds = wallclock.perf_counter() - started
+        self.summary.cpu_seconds = wallclock.process_time() - cpu
         return self.summary
 
     # --- setting up ----------------------------------------------------------------------
