@@ -50,6 +50,32 @@ class OfficeSettings:
             return view
         return self.context.write(run)
 
+    def add_counter(self, service_ids: list[int], actor: Actor, name: str | None = None,
+                    office_id: int | None = None) -> dict:
+        """A new service point (closed) with the services it serves, in order: the office
+        grows. Its number follows the office's last; recorded as its services being set."""
+        catalog = self.context.catalog
+
+        def run(uow: UnitOfWork) -> dict:
+            views = self.context.views(uow, office_id)
+            office = views.office()
+            number = max((c.number for c in uow.offices.counters(office.id)), default=0) + 1
+            counter = Counter(office.id, number, name or f"ช่อง {number}", is_open=False)
+            counter.service_links = []
+            uow.add(counter)
+            uow.flush()
+            self._set_counter_services(uow, counter, list(service_ids))
+            uow.add(OfficeEvent(office.id, OfficeEventKind.COUNTER_SERVICES_SET,
+                                self.context.clock(), actor, counter_id=counter.id,
+                                data={"service_ids": list(service_ids), "before": []}))
+            uow.flush()
+            catalog.forget_reference()
+            uow.changes.counters.add(counter.id)
+            view = views.counter(counter)
+            self.context.commit(uow, views)
+            return view
+        return self.context.write(run)
+
     def set_service(self, service_id: int, actor: Actor, is_open: bool,
                     office_id: int | None = None) -> dict:
         """Open or close a service for new tickets (its national system is down, its clerks
