@@ -118,3 +118,22 @@ def test_two_processes_share_live_events_through_redis(tmp_path, server_factory)
         assert calls[0]["number"] == "A001" and calls[0]["counter_id"] == 1
     finally:
         display.disconnect()
+
+
+@pytest.mark.redis
+def test_two_processes_count_one_rate_limit_through_redis(tmp_path, server_factory):
+    """Behind a load balancer a flood is counted once: both processes keep the public rate
+    limit's counts in the same Redis."""
+    require_service("Redis", _redis_up(), REDIS_URL)
+    import redis
+    url = REDIS_URL.rsplit("/", 1)[0] + "/7"  # a database of this test's own, emptied first
+    redis.Redis.from_url(url).flushdb()
+    db = f"sqlite:///{tmp_path}/shared.sqlite3"
+    env = {"GECC_REDIS_URL": url, "GECC_PUBLIC_RATE_LIMIT": "3 per minute"}
+    a = server_factory(db, command="demo", env=env)
+    b = server_factory(db, command="serve", env=env)
+    answers = [requests.get(f"{server.url}/api/v1/tickets/no-such-ticket", timeout=5)
+               for server in (a, b, a, b)]
+    assert [r.status_code for r in answers] == [404, 404, 404, 429]
+    assert answers[-1].json()["error"]["code"] == "rate_limited"
+    assert int(answers[-1].headers["Retry-After"]) > 0
