@@ -50,6 +50,8 @@ DEFINITIONS = {
     "days_with_ratings_share": "share of the days with served tickets that have at least one "
                                "rating",
     "handled_share": "share of the period's alerts whose action has been recorded",
+    "hours_covered_share": "share of the hours of day with tickets whose mean counters open "
+                           "meet the counters needed (rubric/staffing.py)",
 }
 
 
@@ -117,6 +119,8 @@ class EvidenceInput:
     names: dict = field(default_factory=dict)   # {"services"|"counters"|"clerks": {id: name}}
     alerts: list = field(default_factory=list)  # domain Alert objects raised in the period
     online_since: date | None = None            # the first online ticket ever (outcome 3.2)
+    counter_changes: list = field(default_factory=list)  # CounterChange, up to the period's end
+    open_before: set = field(default_factory=set)        # counters open before the first change
 
 
 # --- small statistics -----------------------------------------------------------------------
@@ -215,6 +219,10 @@ def evidence(data: EvidenceInput) -> dict:
         "definitions": DEFINITIONS,
     }
     report["satisfaction"]["days_with_ratings_share"] = _days_with_ratings(visits, data.ratings)
+    working_days = sorted({v.day for v in visits})
+    report["staffing"] = staffing_section(
+        visits, data.services, zone,
+        open_counters_by_hour(data.counter_changes, working_days, zone, data.open_before))
     return report
 
 
@@ -345,3 +353,76 @@ def _figures(ratings: list[Rating], served: int) -> dict:
     return satisfaction([r.score for r in ratings], served,
                         [r.dimensions for r in ratings if r.dimensions]).to_json()
 
+
+
+# --- staffing: counters needed against counters open (GECC 3.1, physical 1) --------------------
+
+@dataclass(frozen=True)
+class CounterChange:
+    """A counter opened or closed (from the office's event record)."""
+
+    counter_id: int
+    opened: bool
+    at: datetime
+
+
+def open_counters_by_hour(changes: list[CounterChange], days: list[date], zone: ZoneInfo,
+                          open_before: set[int] | None = None) -> dict[int, float]:
+    """Mean number of counters open in each local hour of day over `days` (a counter open half
+    the hour counts 0.5). `changes` in time order, all those before the last day's end; the
+    state before the first change is `open_before` (none open by default)."""
+    from datetime import timedelta
+    is_open = {c: True for c in (open_before or set())}
+    minutes = defaultdict(float)  # hour -> counter-minutes over all days
+    pending = sorted(changes, key=lambda c: c.at)
+    index = 0
+    for day in sorted(days):
+        start = datetime.combine(day, time(0), tzinfo=zone)
+        for hour in range(24):
+            begin, end = start + timedelta(hours=hour), start + timedelta(hours=hour + 1)
+            cursor = begin
+            while index < len(pending) and pending[index].at < end:
+                change = pending[index]
+                if change.at > cursor:
+                    minutes[hour] += sum(is_open.values()) * (change.at - cursor).total_seconds() / 60
+                    cursor = change.at
+                is_open[change.counter_id] = change.opened
+                index += 1
+            minutes[hour] += sum(is_open.values()) * (end - cursor).total_seconds() / 60
+    return {h: round(m / 60 / len(days), 3) for h, m in sorted(minutes.items()) if m} if days else {}
+
+
+def staffing_section(visits: list[Visit], services: list[ServiceInfo], zone: ZoneInfo,
+                     open_by_hour: dict[int, float], target_share: float = 0.8) -> dict:
+    """Counters needed per hour of day (Erlang C, rubric/staffing.py) for the mean arrivals
+    and service times observed on the period's working days, against the counters actually
+    open on average; the lunch hour's cover called out."""
+    from .staffing import staffing_plan
+    days = {v.day for v in visits}
+    if not days:
+        return {"hours": [], "target_share": target_share, "target_wait_minutes": None,
+                "hours_covered_share": None, "lunch_shortfall": None}
+    arrivals, service = defaultdict(int), defaultdict(list)
+    for v in visits:
+        arrivals[v.issued_at.astimezone(zone).hour] += 1
+        if v.service_minutes is not None and v.first_called_at is not None:
+            service[v.first_called_at.astimezone(zone).hour].append(v.service_minutes)
+    overall = [m for ms in service.values() for m in ms]
+    typical = mean(overall) if overall else mean(s.standard_minutes for s in services)
+    targets = {s.id: s.target_wait_minutes for s in services}
+    target_wait = mean(targets.get(v.service_id, typical) for v in visits)
+    plan = staffing_plan(
+        {h: n / len(days) for h, n in arrivals.items()},
+        {h: mean(service[h]) if service.get(h) else typical for h in range(24)},
+        target_wait, target_share, open_by_hour)
+    with_demand = [p for p in plan if p.arrivals > 0]
+    return {"hours": [p.to_json() for p in plan], "target_share": target_share,
+            "target_wait_minutes": _r(target_wait), "days": len(days),
+            "hours_covered_share": _share(sum(1 for p in with_demand if p.shortfall <= 0),
+                                          len(with_demand)),
+            "lunch_shortfall": any(p.lunch_shortfall for p in plan),
+            "definition": "per local hour of day: mean tickets an hour on the period's days "
+                          "with tickets, mean service minutes of the visits called in that "
+                          "hour, counters needed for the target share of waits within the mean "
+                          "target wait (Erlang C: Poisson arrivals, exponential service), "
+                          "against the mean counters open from the office's event record"}

@@ -54,6 +54,8 @@ def day(api, clock):
     t5 = api.issue(A)
     clock.advance(minutes=5)
     post(f"/tickets/{t5['id']}/cancel")
+    clock.advance(minutes=5)
+    post("/counters/5/settings", {"open": False})       # 12:30: counter 5 closes
     return {"t1": t1, "t2": t2, "t3": t3, "t4": t4, "t5": t5}
 
 
@@ -96,6 +98,21 @@ def test_the_figures_of_a_hand_made_day(api, day):
     assert cells == {("Mon", 9): 3, ("Mon", 12): 2}
     assert report["satisfaction"]["ratings"] == 0 and report["satisfaction"]["mean_score"] is None
     assert report["complaints"]["resolved_share"] is None  # no register yet: null, never 0
+
+
+def test_staffing_needed_against_counters_open(api, day):
+    """The demo opened its 5 counters at 09:00; counter 5 closed at 12:30. Arrivals: 3 in the
+    9 o'clock hour, served in 11.67 min on average (10, 10, 15), 2 at 12 (5 min). Mean target
+    wait 18 min ((4 x 20 + 10) / 5), 80 % within it."""
+    staffing = api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json["staffing"]
+    hours = {h["hour"]: h for h in staffing["hours"]}
+    assert staffing["target_wait_minutes"] == 18.0 and staffing["days"] == 1
+    assert (hours[9]["arrivals"], hours[9]["counters_needed"], hours[9]["counters_open"]) == (3, 2, 5)
+    assert hours[9]["mean_service_minutes"] == pytest.approx(35 / 3)
+    assert (hours[12]["arrivals"], hours[12]["counters_needed"], hours[12]["counters_open"]) == (2, 1, 4.5)
+    assert hours[13]["counters_open"] == 4 and hours[13]["arrivals"] == 0
+    assert 8 not in hours  # nothing open, nobody came
+    assert staffing["hours_covered_share"] == 1.0 and staffing["lunch_shortfall"] is False
 
 
 def test_the_criteria_are_assessed_from_the_figures(api, day):

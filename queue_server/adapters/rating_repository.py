@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from ..domain.alerts import Alert
 from ..domain.rating import Rating
-from .orm import alerts_table, ratings, ticket_events, tickets
+from ..domain.model import OfficeEventKind
+from .orm import alerts_table, office_events, ratings, ticket_events, tickets
 from .repository import SessionRepository
 
 
@@ -85,3 +86,14 @@ class EvidenceRepository(SessionRepository):
         return self.session.execute(
             sa.select(sa.func.min(tickets.c.service_day))
             .where(tickets.c.office_id == office_id, tickets.c.channel == "online")).scalar()
+
+    def counter_changes(self, office_id: int, until: datetime) -> list[tuple[int, bool, datetime]]:
+        """(counter id, opened?, when) of every counter opened or closed before `until`, in
+        order: replayed, they say how many counters were open at any moment."""
+        rows = self.session.execute(
+            sa.select(office_events.c.counter_id, office_events.c.kind, office_events.c.at)
+            .where(office_events.c.office_id == office_id, office_events.c.at < until,
+                   office_events.c.kind.in_([OfficeEventKind.COUNTER_OPENED,
+                                             OfficeEventKind.COUNTER_CLOSED]))
+            .order_by(office_events.c.at, office_events.c.id))
+        return [(counter_id, kind == OfficeEventKind.COUNTER_OPENED, at) for counter_id, kind, at in rows]

@@ -10,7 +10,8 @@ from datetime import date
 
 from pathlib import Path
 
-from rubric.evidence import EvidenceInput, Period, ServiceInfo, Visit, evidence
+from rubric.evidence import (CounterChange, EvidenceInput, Period, ServiceInfo, Visit,
+                             evidence)
 from rubric.pack import ticket_rows, write_pack
 from rubric.score import assess
 
@@ -74,7 +75,9 @@ class Evidence:
                        "counters": counters,
                        "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)}},
                 alerts=uow.alerts.raised_between(office.id, start, end),
-                online_since=uow.evidence.first_online_day(office.id))
+                online_since=uow.evidence.first_online_day(office.id),
+                counter_changes=[CounterChange(*change)
+                                 for change in uow.evidence.counter_changes(office.id, end)])
             report = {"office": {"id": office.id, "name": office.name, "name_en": office.name_en},
                       **evidence(data)}
             report["items"], report["score"] = assess(report)
