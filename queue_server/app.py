@@ -21,6 +21,7 @@ from .live import print_agents  # noqa: F401 - the agents' handlers, before any 
 from .live.sockets import socketio
 from .service_layer.accounts import Accounts
 from .service_layer.alerts import Alerts
+from .service_layer.assessment import Assessment
 from .service_layer.bookings import Bookings
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.evidence import Evidence
@@ -50,6 +51,7 @@ class Services:
     ratings: Ratings
     alerts: Alerts
     evidence: Evidence
+    assessment: Assessment
     notifier: Notifier
 
 
@@ -84,7 +86,8 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
                     bookings=Bookings(context, tickets, check_in),
                     ratings=Ratings(context, rating_policy), alerts=Alerts(context),
-                    evidence=Evidence(context), notifier=notifier)
+                    evidence=Evidence(context), assessment=Assessment(context),
+                    notifier=notifier)
 
 
 def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:

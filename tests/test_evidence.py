@@ -216,3 +216,40 @@ def test_the_export_command_writes_the_pack(sqlite_app, tmp_path):
          "--to", "2026-11-01", "--out", str(out), "--db", sqlite_url],
         capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert reversed_period.returncode != 0 and "first day comes after" in reversed_period.stderr
+
+
+def test_the_office_answers_what_the_system_cannot_measure(app, api, day):
+    """Manual answers, with who and when, for a period; a newer answer supersedes; the score
+    reads them. Clean toilets (physical 10) cannot be measured by a queue system."""
+    def answer(item, met, note=None, as_="manager", **period):
+        return api.post("/assessment/answers", {"item_id": item, "met": met, "note": note,
+                                                "from": period.get("first", "2026-11-01"),
+                                                "to": period.get("last", "2026-12-31")}, as_=as_)
+
+    given = answer("physical.10", True, "ตรวจทุกวัน มีใบตรวจติดหน้าห้องน้ำ")
+    assert given.status_code == 201, given.json
+    assert given.json["answer"]["by"] == "นายอำเภอ (ผู้จัดการศูนย์)"
+    assert answer("physical.11", True).status_code == 400    # the system measures it itself
+    assert answer("physical.99", True).status_code == 404
+    assert answer("physical.10", True, as_="staff1").status_code == 403
+    bad = answer("physical.10", True, first="2026-12-31", last="2026-11-01")
+    assert bad.status_code == 400
+
+    def met(item):
+        report = api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
+        return {i["id"]: i["met"] for i in report["items"]}[item]
+
+    assert met("physical.10") is True
+    assert answer("physical.10", False, "ห้องน้ำชายชำรุด").status_code == 201  # supersedes
+    assert met("physical.10") is False
+    listed = {i["id"]: i for i in api.get("/assessment?day=2026-11-23", as_="manager").json["items"]}
+    assert listed["physical.10"]["answer"]["met"] is False
+    assert "physical.11" not in listed and listed["physical.1"]["measured"] == "partial"
+    # A partial item: its figure holds (one ticket served at lunch) and the office ticks the
+    # survey of needs behind its hours.
+    assert met("physical.1") is None
+    answer("physical.1", True, "สำรวจความต้องการ ต.ค. 2569")
+    assert met("physical.1") is True
+    # Another period's answer does not count.
+    answer("physical.2", True, first="2027-01-01", last="2027-12-31")
+    assert met("physical.2") is None

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import alerts, booking, devices, model, printing, rating
+from ..domain import alerts, assessment, booking, devices, model, printing, rating
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -297,6 +297,22 @@ device_pairings = sa.Table(
     sa.Column("used_at", UTCDateTime),
 )
 
+# The office's answers to the criteria it assesses by hand; append-only (migration 0008): a
+# newer answer supersedes an older one, and the history stays.
+assessment_answers = sa.Table(
+    "assessment_answers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("item_id", sa.String(32), nullable=False),
+    sa.Column("met", sa.Boolean, nullable=False),
+    sa.Column("period_from", sa.Date, nullable=False),
+    sa.Column("period_to", sa.Date, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("answered_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("answered_at", UTCDateTime, nullable=False),
+    sa.Index("ix_assessment_answers_office_item", "office_id", "item_id"),
+)
+
 _mapped = False
 
 
@@ -325,6 +341,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(rating.Rating, ratings)
     mapper_registry.map_imperatively(alerts.Alert, alerts_table)
     mapper_registry.map_imperatively(devices.DevicePairing, device_pairings)
+    mapper_registry.map_imperatively(assessment.AssessmentAnswer, assessment_answers)
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={
         "booking": relationship(booking.Booking, lazy="raise"),
     })

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from ..domain.alerts import Alert
 from ..domain.rating import Rating
+from ..domain.assessment import AssessmentAnswer
 from ..domain.model import OfficeEventKind
-from .orm import alerts_table, office_events, ratings, ticket_events, tickets
+from .orm import alerts_table, assessment_answers, office_events, ratings, ticket_events, tickets
 from .repository import SessionRepository
 
 
@@ -97,3 +98,9 @@ class EvidenceRepository(SessionRepository):
                                              OfficeEventKind.COUNTER_CLOSED]))
             .order_by(office_events.c.at, office_events.c.id))
         return [(counter_id, kind == OfficeEventKind.COUNTER_OPENED, at) for counter_id, kind, at in rows]
+
+    def answers(self, office_id: int) -> list[AssessmentAnswer]:
+        """Every answer the office has given, oldest first (the latest covering a day wins)."""
+        return list(self.session.scalars(
+            sa.select(AssessmentAnswer).where(assessment_answers.c.office_id == office_id)
+            .order_by(assessment_answers.c.answered_at, assessment_answers.c.id)))

@@ -17,6 +17,7 @@ from rubric.score import assess
 
 from ..domain.booking import local_day_bounds
 from ..domain.errors import DomainError
+from .assessment import latest_answers
 from .context import Context
 
 MAX_DAYS = 400  # a year and a bit: what a GECC assessment looks back on
@@ -80,7 +81,9 @@ class Evidence:
                                  for change in uow.evidence.counter_changes(office.id, end)])
             report = {"office": {"id": office.id, "name": office.name, "name_en": office.name_en},
                       **evidence(data)}
-            report["items"], report["score"] = assess(report)
+            manual = {item: a.met for item, a in
+                      latest_answers(uow.evidence.answers(office.id), last).items()}
+            report["items"], report["score"] = assess(report, manual)
             return EvidenceData(report, visits, services, counters,
                                 {r.ticket_id: r.score for r in ratings})
 

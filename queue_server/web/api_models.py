@@ -349,3 +349,26 @@ class EvidenceReport(Answer):
     period: dict[str, str]
     tickets: dict[str, int]
     satisfaction: dict[str, Any]
+
+
+class AnswerView(Answer):
+    met: bool
+    note: str | None
+    from_: str = Field(alias="from")
+    to: str
+    by: str | None
+    at: IsoTime
+
+
+class AssessmentItem(Answer):
+    id: str
+    points: int
+    measured: str
+    name_th: str
+    name_en: str
+    answer: AnswerView | None
+
+
+class AssessmentList(Answer):
+    day: str
+    items: list[AssessmentItem]

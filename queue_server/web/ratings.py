@@ -1,5 +1,5 @@
-"""The API of ratings, the rating tablet's pairing, the managers' alerts and the evidence:
-parse, call one use case, shape the answer (routes on the /api/v1 blueprint)."""
+"""The API of ratings, the rating tablet's pairing, the managers' alerts, the evidence and the
+self-assessment: parse, call one use case, shape the answer (routes on the /api/v1 blueprint)."""
 
 from __future__ import annotations
 
@@ -105,3 +105,22 @@ def evidence():
     return flask.jsonify(gecc().evidence.report(staff_member().office_id, day_arg("from"),
                                                 day_arg("to")))
 
+
+
+@api.get("/assessment")
+@op("The criteria the office answers by hand, with the answers that hold on ?day=",
+    m.AssessmentList, query=schemas.DayQuery)
+@require(MANAGER_ROLES)
+def assessment():
+    return flask.jsonify(gecc().assessment.answers(staff_member().office_id, day_arg("day")))
+
+
+@api.post("/assessment/answers")
+@op("Answer a criterion by hand for a period (who and when are recorded)", m.AssessmentItem,
+    status=201, body=schemas.AnswerCriterion, errors=[404])
+@require(MANAGER_ROLES)
+def answer_criterion():
+    body = schemas.parse(schemas.AnswerCriterion)
+    return flask.jsonify(gecc().assessment.answer(
+        staff_member().office_id, body.item_id, body.met, body.from_, body.to, actor(),
+        body.note)), 201

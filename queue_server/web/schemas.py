@@ -180,6 +180,16 @@ class PeriodQuery(Query):
         **_DAY, "description": "Last day, included; the first day when left out"})] = None
 
 
+class AnswerCriterion(Body):
+    item_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = Field(
+        description="A criterion the office answers by hand, e.g. physical.10 or quality.1.2")
+    met: StrictBool
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+        default=None, description="What shows it (where the evidence is kept)")
+    from_: dt.date = Field(alias="from", description="First day the answer holds")
+    to: dt.date = Field(description="Last day the answer holds")
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
     status = 400

@@ -23,11 +23,12 @@ def test_migrations_match_the_mapped_tables(db_url):
                         "`with queue_server.adapters.migrate.alembic_config(url) as config`")
 
 
-def refuses_rewrites(engine, table: sa.Table) -> None:
-    """UPDATE and DELETE of `table` fail in the database, and its one row stays as it was."""
+def refuses_rewrites(engine, table: sa.Table, column: str = "actor_kind") -> None:
+    """UPDATE (of `column`) and DELETE of `table` fail in the database, and its one row stays
+    as it was."""
     with engine.connect() as conn:
         before = conn.execute(sa.select(table)).all()
-    for statement in (f"UPDATE {table.name} SET actor_kind = 'forged'", f"DELETE FROM {table.name}"):
+    for statement in (f"UPDATE {table.name} SET {column} = 'forged'", f"DELETE FROM {table.name}"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(sa.text(statement))
@@ -71,5 +72,27 @@ def test_the_office_record_cannot_be_rewritten(db_url):
                 office_id=1, kind="counter_opened", at=datetime(2026, 12, 1, 2, tzinfo=timezone.utc),
                 actor_kind="user", actor_id="7", data={}))
         refuses_rewrites(engine, office_events)
+    finally:
+        engine.dispose()
+
+
+def test_the_self_assessment_answers_cannot_be_rewritten(db_url):
+    """An answer to a GECC criterion is superseded by a newer one, never edited (0008)."""
+    from datetime import date
+
+    from queue_server.adapters.orm import assessment_answers
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.text(
+                "INSERT INTO users (id, office_id, username, display_name, role, password_hash, "
+                "active) VALUES (1, 1, 'm', 'm', 'manager', '!', true)"))
+            conn.execute(sa.insert(assessment_answers).values(
+                office_id=1, item_id="physical.10", met=True, period_from=date(2026, 11, 1),
+                period_to=date(2026, 12, 31), answered_by=1,
+                answered_at=datetime(2026, 12, 1, 2, tzinfo=timezone.utc)))
+        refuses_rewrites(engine, assessment_answers, column="note")
     finally:
         engine.dispose()
