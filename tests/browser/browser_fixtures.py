@@ -76,6 +76,17 @@ class Pages:
             page.goto(url)
         return page
 
+    def logged_in(self, url: str, user: str, path: str, width: int = 1366, height: int = 768,
+                  **options):
+        """A staff page (`path`) after logging in as a demo `user` (password `<user>-demo`)."""
+        page = self.open(f"{url}/login?next={path}", width, height, **options)
+        page.fill("#username", user)
+        page.fill("#password", f"{user}-demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.url.endswith(path), page.url
+        return page
+
     def _console(self, page, message) -> None:
         if message.text.startswith(CSP_PREFIX):
             self.csp_violations.append(f"{page.url}: {message.text[len(CSP_PREFIX):].strip()}")

@@ -104,12 +104,7 @@ def test_staff_pages_are_accessible(tmp_path, server_factory, pages):
     assert violations(status) == [], "ticket status page"
 
     for page_path, user in (("/reception", "reception"), ("/manager", "manager")):
-        page = pages.open(f"{server.url}/login", 1366, 768)
-        page.fill("#username", user)
-        page.fill("#password", f"{user}-demo")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        page.goto(f"{server.url}{page_path}")
+        page = pages.logged_in(server.url, user, page_path)
         page.wait_for_load_state("networkidle")
         assert violations(page) == [], page_path
     assert pages.errors == []

@@ -33,13 +33,7 @@ def open_page(pages, url: str, width: int = 1366, height: int = 768, **options):
 
 
 def log_in(pages, url: str, user: str, path: str):
-    page = open_page(pages, f"{url}/login?next={path}")
-    page.fill("#username", user)
-    page.fill("#password", f"{user}-demo")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert page.url.endswith(path), page.url
-    return page
+    return pages.logged_in(url, user, path, enforce_csp=True)
 
 
 def test_every_page_runs_its_script_under_the_policy_which_blocks_nothing_it_needs(

@@ -25,13 +25,7 @@ ACTION = "โทรขอโทษผู้รับบริการแล้�
 
 def open_manager(pages, url: str, width: int = 1366, height: int = 768):
     """The manager's page, logged in, live (in its rooms), the day's figures drawn."""
-    page = pages.open(f"{url}/login", width, height)
-    page.fill("#username", "manager")
-    page.fill("#password", "manager-demo")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url, page.content()
-    page.goto(f"{url}/manager")
+    page = pages.logged_in(url, "manager", "/manager", width, height)
     # In the managers' room with the open alerts read (a rating now comes as an event).
     page.locator("#alerts-panel[data-live='1']").wait_for(state="attached")
     page.wait_for_function("!document.body.classList.contains('is-offline')")

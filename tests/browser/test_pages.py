@@ -63,13 +63,7 @@ def open_display(pages, url: str):
 
 def open_console(pages, url: str, width: int = 1366, height: int = 768):
     """The clerk's console, logged in as staff1, on counter 1, ready to call."""
-    page = pages.open(f"{url}/login", width, height)
-    page.fill("#username", "staff1")
-    page.fill("#password", "staff1-demo")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url, page.content()
-    page.goto(f"{url}/counter")
+    page = pages.logged_in(url, "staff1", "/counter", width, height)
     select = page.locator("#counter-select")
     page.wait_for_function("document.querySelector('#counter-select').dataset.filled === '1'")
     if select.input_value() != "1":      # a remembered counter (localStorage): choose 1
@@ -709,12 +703,7 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
     live_kiosk.wait_for_function("!document.body.classList.contains('is-offline')")
     live_kiosk.evaluate("window.firstButton = document.querySelector('#services button.service')")
 
-    manager = pages.open(f"{server.url}/login", 1366, 768)
-    manager.fill("#username", "manager")
-    manager.fill("#password", "manager-demo")
-    with manager.expect_navigation():
-        manager.click("button[type=submit]")
-    manager.goto(f"{server.url}/manager")
+    manager = pages.logged_in(server.url, "manager", "/manager")
     switch = manager.locator("button.service-switch[data-service-id='1']")
     switch.wait_for()
     assert switch.text_content() == "ปิดรับ / Stop"
@@ -771,11 +760,7 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
 
 def test_reception_issues_a_ticket_with_a_triage_note_and_can_reprint(tmp_path, server_factory, pages):
     server, db = start_demo(server_factory, tmp_path)
-    page = pages.open(f"{server.url}/login?next=/reception", 1366, 768)
-    page.fill("#username", "reception")
-    page.fill("#password", "reception-demo")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    page = pages.logged_in(server.url, "reception", "/reception")
     page.wait_for_function("document.querySelectorAll('#service option').length > 1")
     page.select_option("#service", "2")
     page.check('input[name="priority"][value="elderly"]')
