@@ -322,19 +322,6 @@ def batch_unit_of_work(services):
             if self.savepoint.is_active:
                 self.savepoint.rollback()
 
-    def attach(uow) -> None:
-        from .adapters.booking_repository import BookingRepository
-        from .adapters.rating_repository import AlertRepository, RatingRepository
-        from .adapters.repository import (OfficeRepository, PrintRepository, TicketRepository,
-                                          UserRepository)
-        session = uow.session
-        uow.offices, uow.users = OfficeRepository(session), UserRepository(session)
-        uow.tickets, uow.print_jobs = TicketRepository(session), PrintRepository(session)
-        uow.bookings, uow.ratings = BookingRepository(session), RatingRepository(session)
-        uow.alerts = AlertRepository(session)
-
-    BatchUnitOfWork._attach_repositories = lambda self: attach(self)
-
     def factory():
         return BatchUnitOfWork(writer, services.notifier)
 
@@ -825,6 +812,7 @@ def simulate(config: dict, days: int, seed: int = 1, scale: float = 1.0,
     zone = ZoneInfo(config.get("TIMEZONE", "Asia/Bangkok"))
     clock = SimClock(datetime.now(timezone.utc))
     services = build_services(config, NullNotifier(), clock=clock)
+    services.context.live_messages = False  # no screen watches the past
     try:
         with services.context.read_uow() as uow:
             office = uow.offices.office()

@@ -31,6 +31,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.write_lock.acquire()
             self._holding = True
         self.session = self.session_factory()
+        self._attach_repositories()
+
+    def _attach_repositories(self) -> None:
         self.offices = OfficeRepository(self.session)
         self.users = UserRepository(self.session)
         self.tickets = TicketRepository(self.session)

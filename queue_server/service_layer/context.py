@@ -36,6 +36,9 @@ class Context:
     policy: CallingPolicy = field(default_factory=CallingPolicy)
     settings: QueueSettings = field(default_factory=QueueSettings)
     catalog: Catalog | None = None
+    # Live messages are built and sent after each commit; a tool that replays the past (the
+    # simulator) has no one to send them to and turns them off.
+    live_messages: bool = True
 
     def __post_init__(self):
         if self.catalog is None:
@@ -50,8 +53,9 @@ class Context:
 
     def collect(self, uow: UnitOfWork, views: Views) -> None:
         """Turn what the unit of work changed into its live messages (sent after commit)."""
-        for message in collect(uow.changes, views, self.clock()):
-            uow.publish(message)
+        if self.live_messages:
+            for message in collect(uow.changes, views, self.clock()):
+                uow.publish(message)
         uow.changes = Changes()
 
     def commit(self, uow: UnitOfWork, views: Views) -> None:
