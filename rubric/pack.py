@@ -1,11 +1,11 @@
 """The evidence pack for the assessment committee: `evidence.json` (the body of `GET
 /api/v1/evidence`), `tickets.csv` (one row per ticket of the period, no personal data: every
 figure of the JSON can be derived again from it) and `evidence.xlsx` (the figures, the
-criteria table and the tickets, for people who work in a spreadsheet). The PDF report is still
-to come (see the README).
+criteria table and the tickets, for people who work in a spreadsheet) and `report.pdf` (the
+report for the committee, A4, Thai with English headings, with charts: rubric/report.py).
 
 Plain Python over the evidence's visits: csv and json from the standard library, openpyxl for
-the workbook.
+the workbook, WeasyPrint and matplotlib for the PDF.
 """
 
 from __future__ import annotations
@@ -54,13 +54,16 @@ def ticket_rows(visits: list[Visit], service_codes: dict[int, str], counters: di
 def write_pack(out: Path, report: dict, rows: list[dict]) -> list[Path]:
     """Write the pack's files into `out` (made if missing); the paths written."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "evidence.json", out / "tickets.csv", out / "evidence.xlsx"]
+    written = [out / "evidence.json", out / "tickets.csv", out / "evidence.xlsx",
+               out / "report.pdf"]
     written[0].write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     with open(written[1], "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=TICKET_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     write_workbook(written[2], report, rows)
+    from .report import write_report
+    write_report(written[3], report)
     return written
 
 

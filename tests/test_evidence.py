@@ -158,7 +158,8 @@ def test_the_pack_re_derives_from_tickets_csv(app, api, day, tmp_path):
     assert api.post("/ratings", {"token": day["t3"]["token"], "score": 4}).status_code == 201
     written = app.extensions["gecc"].evidence.export(
         None, date(2026, 11, 23), date(2026, 11, 23), tmp_path)
-    assert sorted(p.name for p in written) == ["evidence.json", "evidence.xlsx", "tickets.csv"]
+    assert sorted(p.name for p in written) == ["evidence.json", "evidence.xlsx", "report.pdf",
+                                              "tickets.csv"]
     report = json.loads((tmp_path / "evidence.json").read_text(encoding="utf-8"))
     assert report == api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
     with open(tmp_path / "tickets.csv", encoding="utf-8") as f:
