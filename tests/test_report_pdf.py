@@ -76,8 +76,9 @@ def test_the_pack_has_the_pdf_report_of_the_period(app, api, day, tmp_path):  # 
     score = report["score"]
     assert re.search(rf"Estimated score\s+{score['estimated']}\s*/\s*100", text), text
     assert re.search(rf"Points to the next level\s+{score['points_to_next_level']}\n", text)
-    # The staffing section is a hook until the evidence carries the plan.
-    assert "Staffing against demand" not in text
+    # The staffing plan: the hours with tickets or counters open, counters needed and open.
+    assert "Staffing against demand" in text
+    assert re.search(r"09:00\s+3\s+2\s+5\b", text), text
 
 
 def test_the_staffing_section_appears_with_the_plan():
