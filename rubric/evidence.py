@@ -407,14 +407,17 @@ def staffing_section(visits: list[Visit], services: list[ServiceInfo], zone: Zon
         arrivals[v.issued_at.astimezone(zone).hour] += 1
         if v.service_minutes is not None and v.first_called_at is not None:
             service[v.first_called_at.astimezone(zone).hour].append(v.service_minutes)
+    # Erlang C needs a service time above zero: an hour whose visits all took no time (or
+    # had none) counts the period's typical time, and that the citizen manual's standard.
     overall = [m for ms in service.values() for m in ms]
-    typical = mean(overall) if overall else mean(s.standard_minutes for s in services)
+    typical = mean(overall) if overall and mean(overall) > 0 else mean(
+        s.standard_minutes for s in services)
+    by_hour = {h: mean(service[h]) if service.get(h) and mean(service[h]) > 0 else typical
+               for h in range(24)}
     targets = {s.id: s.target_wait_minutes for s in services}
     target_wait = mean(targets.get(v.service_id, typical) for v in visits)
-    plan = staffing_plan(
-        {h: n / len(days) for h, n in arrivals.items()},
-        {h: mean(service[h]) if service.get(h) else typical for h in range(24)},
-        target_wait, target_share, open_by_hour)
+    plan = staffing_plan({h: n / len(days) for h, n in arrivals.items()}, by_hour,
+                         target_wait, target_share, open_by_hour)
     with_demand = [p for p in plan if p.arrivals > 0]
     return {"hours": [p.to_json() for p in plan], "target_share": target_share,
             "target_wait_minutes": _r(target_wait), "days": len(days),

@@ -254,3 +254,21 @@ def test_the_office_answers_what_the_system_cannot_measure(app, api, day):
     # Another period's answer does not count.
     answer("physical.2", True, first="2027-01-01", last="2027-12-31")
     assert met("physical.2") is None
+
+
+def test_staffing_copes_with_visits_that_took_no_time():
+    """Visits finished the moment they were called (a clerk clearing a queue) still give a
+    staffing plan: the hour counts the citizen manual's standard time."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from rubric.evidence import ServiceInfo, Visit, staffing_section
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    visits = [Visit(id=i, number=f"A{i:03d}", service_id=1, final_service_id=1, counter_id=1,
+                    clerk_id=4, status="finished", priority="normal", channel="kiosk",
+                    day=at.date(), issued_at=at, first_called_at=at, finished_at=at,
+                    service_minutes=0.0) for i in range(1, 4)]
+    staffing = staffing_section(visits, [ServiceInfo(1, "A", "ก", "A", 10, 20)],
+                                ZoneInfo("Asia/Bangkok"), {9: 1.0})
+    [nine] = staffing["hours"]
+    assert (nine["hour"], nine["arrivals"], nine["mean_service_minutes"]) == (9, 3, 10)
