@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter as Tally, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from statistics import mean, median
+from math import fsum
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from queue_server.domain.rating import Rating, satisfaction
@@ -134,6 +135,13 @@ def percentile(values: list[float], p: float) -> float | None:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def mean(values) -> float:
+    """The arithmetic mean in floating point (statistics.mean is exact, and 10x slower over a
+    year of tickets)."""
+    values = list(values)
+    return fsum(values) / len(values)
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
