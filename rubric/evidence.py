@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time
 from math import fsum
 from statistics import median
@@ -81,7 +82,7 @@ class Visit:
     eta_minutes: int | None = None      # the estimate shown at issue
     ahead: int | None = None            # people ahead at issue
 
-    @property
+    @cached_property  # read by many figures: computed once
     def wait_minutes(self) -> float | None:
         if self.first_called_at is None:
             return None
@@ -189,6 +190,7 @@ def evidence(data: EvidenceInput) -> dict:
     by_service = defaultdict(list)
     for v in visits:
         by_service[v.service_id].append(v)
+    issued_local = [v.issued_at.astimezone(zone) for v in visits]  # once: hours, weekdays
 
     report = {
         "period": data.period.to_json(),
@@ -209,9 +211,9 @@ def evidence(data: EvidenceInput) -> dict:
                 [v for v in visits if v.final_service_id == s.id], standards),
             "standard_minutes": s.standard_minutes,
         } for s in data.services],
-        "by_hour": _by_local(visits, targets, zone, lambda t: t.hour, range(24)),
-        "by_weekday": _by_local(visits, targets, zone, lambda t: t.weekday(), range(7)),
-        "demand": _demand(visits, zone),
+        "by_hour": _by_local(visits, targets, issued_local, lambda t: t.hour, range(24)),
+        "by_weekday": _by_local(visits, targets, issued_local, lambda t: t.weekday(), range(7)),
+        "demand": _demand(visits, issued_local),
         "hours": _outside_hours(visits, zone),
         "fairness": _fairness(visits),
         "first_reception": _first_reception(visits, targets),
@@ -234,21 +236,20 @@ def evidence(data: EvidenceInput) -> dict:
     return report
 
 
-def _by_local(visits, targets, zone, key, keys) -> list[dict]:
+def _by_local(visits, targets, issued_local, key, keys) -> list[dict]:
     groups = defaultdict(list)
-    for v in visits:
-        groups[key(v.issued_at.astimezone(zone))].append(v)
+    for v, local in zip(visits, issued_local):
+        groups[key(local)].append(v)
     return [{"key": k, "issued": len(groups[k]), "wait": wait_figures(groups[k], targets)}
             for k in keys if groups[k]]
 
 
-def _demand(visits, zone) -> dict:
+def _demand(visits, issued_local) -> dict:
     """Tickets issued by weekday and hour (office time): the heat map of GECC 2.1-2.2's
     analysis of needs, and the arrivals the staffing plan reads."""
     cells = Tally()
     days = defaultdict(set)
-    for v in visits:
-        local = v.issued_at.astimezone(zone)
+    for v, local in zip(visits, issued_local):
         cells[(local.weekday(), local.hour)] += 1
         days[local.weekday()].add(v.day)
     return {"cells": [{"weekday": d, "weekday_en": WEEKDAYS_EN[d], "hour": h, "issued": n,

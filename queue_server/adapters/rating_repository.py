@@ -65,7 +65,16 @@ class EvidenceRepository(SessionRepository):
                              tickets.c.service_day.between(first, last),
                              ticket_events.c.kind == "called")
                       .group_by(ticket_events.c.ticket_id).subquery())
-        query = (sa.select(tickets, first_call.c.first_called_at)
+        t = tickets.c
+        # Only the columns the evidence reads; the kinds as their plain strings (no enum
+        # conversion of a quarter of a million rows).
+        query = (sa.select(t.id, t.label, t.issued_service_id, t.service_id, t.counter_id,
+                           t.served_by, sa.type_coerce(t.status, sa.String).label("status"),
+                           sa.type_coerce(t.priority, sa.String).label("priority"),
+                           sa.type_coerce(t.channel, sa.String).label("channel"),
+                           t.service_day, t.issued_at, t.called_at, t.started_at, t.finished_at,
+                           t.note.is_not(None).label("triaged"), t.transfer_count,
+                           t.no_show_count, first_call.c.first_called_at)
                  .outerjoin(first_call, first_call.c.ticket_id == tickets.c.id)
                  .where(tickets.c.office_id == office_id,
                         tickets.c.service_day.between(first, last))
@@ -79,9 +88,21 @@ class EvidenceRepository(SessionRepository):
             sa.select(ticket_events.c.ticket_id, ticket_events.c.data)
             .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
             .where(tickets.c.office_id == office_id, tickets.c.service_day.between(first, last),
-                   ticket_events.c.kind == "called"))
+                   ticket_events.c.kind == "called",
+                   # the few calls that carry a reason, not every call's JSON
+                   sa.cast(ticket_events.c.data, sa.Text).like('%"out_of_order"%')))
         return [(ticket_id, str(data.get("out_of_order") or ""))
                 for ticket_id, data in rows if data and "out_of_order" in data]
+
+    def ratings_of_days(self, office_id: int, first: date, last: date) -> list:
+        """The ratings of the period's visits as plain rows (ticket_id, service_id,
+        counter_id, clerk_id, score, dimensions): what the figures read, no comments."""
+        r = ratings.c
+        return list(self.session.execute(
+            sa.select(r.ticket_id, r.service_id, r.counter_id, r.clerk_id, r.score, r.dimensions)
+            .join(tickets, tickets.c.id == r.ticket_id)
+            .where(r.office_id == office_id, tickets.c.service_day.between(first, last))
+            .order_by(r.id)))
 
     def first_online_day(self, office_id: int) -> date | None:
         return self.session.execute(

@@ -66,7 +66,7 @@ class Evidence:
                         for s in uow.offices.services(office.id)}
             counters = {c.id: c.name for c in uow.offices.counters(office.id)}
             visits = self._visits(uow, office.id, first, last)
-            ratings = uow.ratings.of_days(office.id, first, last)
+            ratings = uow.evidence.ratings_of_days(office.id, first, last)
             start, _ = local_day_bounds(office, first)
             _, end = local_day_bounds(office, last)
             data = EvidenceInput(
@@ -94,7 +94,7 @@ class Evidence:
             reasons[ticket_id].append(reason)
         visits = []
         for row in uow.evidence.visit_rows(office_id, first, last):
-            status = row.status.value if hasattr(row.status, "value") else str(row.status)
+            status = row.status
             service_minutes = None
             if status == "finished" and row.finished_at is not None:
                 began = row.started_at or row.called_at
@@ -102,14 +102,11 @@ class Evidence:
             visits.append(Visit(
                 id=row.id, number=row.label, service_id=row.issued_service_id,
                 final_service_id=row.service_id, counter_id=row.counter_id,
-                clerk_id=row.served_by, status=status, priority=_value(row.priority),
-                channel=_value(row.channel), day=row.service_day, issued_at=row.issued_at,
+                clerk_id=row.served_by, status=status, priority=row.priority,
+                channel=row.channel, day=row.service_day, issued_at=row.issued_at,
                 first_called_at=row.first_called_at, finished_at=row.finished_at,
-                service_minutes=service_minutes, triaged=bool(row.note),
+                service_minutes=service_minutes, triaged=bool(row.triaged),
                 out_of_order=tuple(reasons.get(row.id, ())),
                 transferred=bool(row.transfer_count), no_shows=row.no_show_count or 0))
         return visits
 
-
-def _value(enum_or_str) -> str:
-    return enum_or_str.value if hasattr(enum_or_str, "value") else str(enum_or_str)
