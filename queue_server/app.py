@@ -11,6 +11,7 @@ import flask
 import sqlalchemy as sa
 
 from .adapters.db import make_engine, session_factories
+from .adapters.file_store import FileStore
 from .adapters.unit_of_work import SqlAlchemyUnitOfWork
 from .config import SERVERS, settings_from_env
 from .domain.booking import CheckInPolicy
@@ -86,7 +87,8 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
                     bookings=Bookings(context, tickets, check_in),
                     ratings=Ratings(context, rating_policy), alerts=Alerts(context),
-                    evidence=Evidence(context), assessment=Assessment(context),
+                    evidence=Evidence(context),
+                    assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
                     notifier=notifier)
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import uuid
@@ -134,7 +135,9 @@ def make_app(url: str, clock, **config):
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
                       "PUBLIC_URL": "http://gecc.test", "REDIS_URL": None,
                       # Every test client is one address; the limits' own tests lower this.
-                      "PUBLIC_RATE_LIMIT": "100000 per minute", **config}, clock=clock)
+                      "PUBLIC_RATE_LIMIT": "100000 per minute",
+                      "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="gecc-files-"), **config},
+                     clock=clock)
     from queue_server.seed import seed_demo_office
     seed_demo_office(app.extensions["gecc"])
     return app

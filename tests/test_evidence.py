@@ -272,3 +272,45 @@ def test_staffing_copes_with_visits_that_took_no_time():
                                 ZoneInfo("Asia/Bangkok"), {9: 1.0})
     [nine] = staffing["hours"]
     assert (nine["hour"], nine["arrivals"], nine["mean_service_minutes"]) == (9, 3, 10)
+
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_a_file_is_kept_as_evidence_of_a_manual_answer(app, api, day):
+    given = api.post("/assessment/answers", {"item_id": "physical.3", "met": True,
+                                             "from": "2026-11-01", "to": "2026-12-31"},
+                     as_="manager").json
+    answer_id = given["answer"]["id"]
+    headers = api._headers("manager")
+
+    def upload(content, name="signs.png", answer=answer_id, **kwargs):
+        import io
+        return api.client.post(f"/api/v1/assessment/answers/{answer}/files",
+                               data={"file": (io.BytesIO(content), name)},
+                               content_type="multipart/form-data",
+                               headers={**headers, **kwargs.pop("extra", {})}, **kwargs)
+
+    kept = upload(PNG_1PX, name="../../ป้ายบอกทาง.png")
+    assert kept.status_code == 201, kept.json
+    assert kept.json["content_type"] == "image/png" and kept.json["filename"] == "ป้ายบอกทาง.png"
+    # Named .pdf but a script inside: its content decides, and it is refused.
+    refused = upload(b"<script>alert(1)</script>", name="survey.pdf")
+    assert refused.status_code == 415 and refused.json["error"]["code"] == "file_refused"
+    too_big = upload(b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024))
+    assert too_big.status_code == 413
+    assert upload(PNG_1PX, answer=99999).status_code == 404
+    staff = api.client.post(f"/api/v1/assessment/answers/{answer_id}/files",
+                            headers=api._headers("staff1"))
+    assert staff.status_code == 403
+
+    listed = {i["id"]: i for i in api.get("/assessment?day=2026-11-23", as_="manager").json["items"]}
+    [meta] = listed["physical.3"]["answer"]["files"]
+    got = api.client.get(meta["url"], headers=headers)
+    assert got.status_code == 200 and got.data == PNG_1PX
+    assert got.headers["Content-Disposition"].startswith("attachment;")
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.client.get(meta["url"], headers=api._headers("staff1")).status_code == 403
+    assert api.client.get(meta["url"]).status_code == 401

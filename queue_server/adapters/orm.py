@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import alerts, assessment, booking, devices, model, printing, rating
+from ..domain import alerts, assessment, attachments, booking, devices, model, printing, rating
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -313,6 +313,22 @@ assessment_answers = sa.Table(
     sa.Index("ix_assessment_answers_office_item", "office_id", "item_id"),
 )
 
+# Files kept as evidence; the content is in the file store (adapters/file_store.py), by hash.
+attachments_table = sa.Table(
+    "attachments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("owner_kind", sa.String(32), nullable=False),
+    sa.Column("owner_id", sa.Integer, nullable=False),
+    sa.Column("filename", sa.String(120), nullable=False),
+    sa.Column("content_type", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("uploaded_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+    sa.Index("ix_attachments_owner", "owner_kind", "owner_id"),
+)
+
 _mapped = False
 
 
@@ -342,6 +358,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(alerts.Alert, alerts_table)
     mapper_registry.map_imperatively(devices.DevicePairing, device_pairings)
     mapper_registry.map_imperatively(assessment.AssessmentAnswer, assessment_answers)
+    mapper_registry.map_imperatively(attachments.Attachment, attachments_table)
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={
         "booking": relationship(booking.Booking, lazy="raise"),
     })

@@ -120,6 +120,9 @@ class EvidenceRepository(SessionRepository):
             .order_by(office_events.c.at, office_events.c.id))
         return [(counter_id, kind == OfficeEventKind.COUNTER_OPENED, at) for counter_id, kind, at in rows]
 
+    def answer(self, answer_id: int) -> AssessmentAnswer | None:
+        return self.session.get(AssessmentAnswer, answer_id)
+
     def answers(self, office_id: int) -> list[AssessmentAnswer]:
         """Every answer the office has given, oldest first (the latest covering a day wins)."""
         return list(self.session.scalars(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..service_layer.unit_of_work import ConcurrentUpdate, Notifier, UnitOfWork
+from .attachment_repository import AttachmentRepository
 from .booking_repository import BookingRepository
 from .rating_repository import AlertRepository, EvidenceRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
@@ -42,6 +43,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.ratings = RatingRepository(self.session)
         self.alerts = AlertRepository(self.session)
         self.evidence = EvidenceRepository(self.session)
+        self.attachments = AttachmentRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)

@@ -372,3 +372,12 @@ class AssessmentItem(Answer):
 class AssessmentList(Answer):
     day: str
     items: list[AssessmentItem]
+
+
+class AttachedFile(Answer):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_at: IsoTime
+    url: str

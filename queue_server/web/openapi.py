@@ -44,6 +44,8 @@ ERROR_TEXT = {
     404: "No such thing (`not_found`; ids out of range match no route)",
     409: "Refused in the thing's present state (e.g. `invalid_transition`, "
          "`counter_closed`, `service_closed`, `conflict`)",
+    413: "The file is larger than the limit (`file_too_large`)",
+    415: "The file's content is not of an accepted type (`file_refused`)",
     429: "Too many anonymous calls from this address (`rate_limited`, `message_th`, "
          "`message_en`); the `Retry-After` header says when to try again",
 }
@@ -118,13 +120,20 @@ def _response(responses: dict) -> Response:
     return Response(*codes, **{c: v for c, v in responses.items() if not isinstance(v, str)})
 
 
+# Routes that answer with a file, not JSON: their success is a binary body.
+BINARY_ANSWERS = {("/files/{attachment_id}", "get")}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     """The document (same for every app: the routes are the blueprint's)."""
     document = spec.spec
     schemas_ = document["components"]["schemas"]
-    for methods in document["paths"].values():
-        for op in methods.values():
+    for path, methods in document["paths"].items():
+        for method, op in methods.items():
+            if (path, method) in BINARY_ANSWERS:
+                op["responses"]["200"]["content"] = {"application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary"}}}
             ref = op.get("requestBody", {}).get("content", {}).get("application/json")
             if ref:
                 # A body whose fields all have defaults may be left out (an empty POST).

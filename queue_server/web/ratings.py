@@ -124,3 +124,35 @@ def answer_criterion():
     return flask.jsonify(gecc().assessment.answer(
         staff_member().office_id, body.item_id, body.met, body.from_, body.to, actor(),
         body.note)), 201
+
+
+@api.post("/assessment/answers/<id:answer_id>/files")
+@op("Attach a file (PDF, PNG, JPEG, WebP; 5 MB at most) as evidence of a manual answer",
+    m.AttachedFile, status=201, errors=[404, 413, 415])
+@require(MANAGER_ROLES)
+def attach_to_answer(answer_id: int):
+    """multipart/form-data with the file in the field `file`."""
+    flask.request.max_content_length = gecc().assessment.policy.max_bytes + 64 * 1024
+    upload = flask.request.files.get("file")
+    if upload is None:
+        raise schemas.InvalidInput("Send the file as multipart/form-data in the field 'file'.")
+    return flask.jsonify(gecc().assessment.attach(
+        staff_member().office_id, answer_id, upload.filename or "", upload.read(), actor())), 201
+
+
+@api.get("/files/<id:attachment_id>")
+@op("An attached evidence file (managers only)", None, errors=[404])
+@require(MANAGER_ROLES)
+def attached_file(attachment_id: int):
+    meta, content = gecc().assessment.file(staff_member().office_id, attachment_id)
+    response = flask.Response(content, mimetype=meta["content_type"])
+    # Always a download, never shown inline: a file is only as safe as its reader.
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(meta['filename'])}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name, safe="")
