@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from types import SimpleNamespace
 from datetime import date, datetime, timezone
 
 from queue_server.domain.model import (Counter, CounterService, Office, Service, Ticket,
@@ -62,7 +63,9 @@ class FakeOffices(_Repository):
         return next((c for c in self.db.counters if c.id == counter_id), None)
 
     def counter_links(self, service_id):
-        return [link for c in self.db.counters for link in c.service_links
+        # The ORM fills a link's counter_id through the relationship; here, from its counter.
+        return [SimpleNamespace(counter_id=c.id, service_id=link.service_id, rank=link.rank)
+                for c in self.db.counters for link in c.service_links
                 if link.service_id == service_id]
 
     def open_counter_counts(self, service_ids):
@@ -164,7 +167,11 @@ class FakeUnitOfWork(UnitOfWork):
         pass
 
     def add(self, obj):
-        self.db.other.append(obj)
+        if isinstance(obj, Counter):  # the office grows a service point
+            obj.id = self.db.new_id()
+            self.db.counters.append(obj)
+        else:
+            self.db.other.append(obj)
 
 
 class FakeNotifier:
@@ -206,8 +213,6 @@ def small_office() -> tuple[Context, FakeDatabase, FakeNotifier, FakeClock]:
         counter = Counter(office.id, number, f"ช่อง {number}", is_open=True)
         counter.id = number
         counter.service_links = [CounterService(s.id, rank) for rank, s in enumerate(services)]
-        for link in counter.service_links:
-            link.counter_id = counter.id
         db.counters.append(counter)
     context = Context(lambda: FakeUnitOfWork(db, notifier), lambda: FakeUnitOfWork(db, notifier),
                       clock=clock)

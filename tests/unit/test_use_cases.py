@@ -172,3 +172,16 @@ def test_a_use_case_that_lost_a_race_runs_again_on_fresh_data():
     with pytest.raises(ConcurrentUpdate):
         run_in_transaction(lambda: FakeUnitOfWork(db, notifier),
                            lambda uow: (_ for _ in ()).throw(ConcurrentUpdate("x")), max_attempts=2)
+
+
+def test_a_new_counter_is_closed_numbered_after_the_last_and_recorded(office):
+    tickets, db, notifier, _ = office
+    settings = OfficeSettings(tickets.context)
+    a, b = (s.id for s in db.services)
+    made = settings.add_counter([b, a], CLERK)
+    assert (made["number"], made["is_open"], made["service_ids"]) == (3, False, [b, a])
+    [event] = [e for e in db.other if getattr(e, "kind", None) is not None]
+    assert event.kind.value == "counter_services_set" and event.data["service_ids"] == [b, a]
+    # The lobby hears of the new counter after the commit.
+    assert "counter_updated" in notifier.events("display")
+    assert settings.set_counter(made["id"], CLERK, is_open=True)["is_open"] is True
