@@ -219,7 +219,11 @@ def demo(host: str, port: int, db: str | None, server: str, history_days: int) -
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 100),
               help="multiply the traffic (1 = a busy district office, ~520 tickets a weekday)")
 @click.option("--db", default=None, help="Database URL (default: SQLite under ./instance)")
-def simulate(days: int, seed: int, scale: float, db: str | None) -> None:
+@click.option("--exact", is_flag=True, default=False,
+              help="every step through the use cases, one round trip each (the same data, "
+                   "~10x slower); by default the day runs in memory on the same domain rules "
+                   "and is written in bulk")
+def simulate(days: int, seed: int, scale: float, db: str | None, exact: bool) -> None:
     """Fill the days before today with realistic traffic through the use cases (demos,
     reports, benchmarks); seeds the demo office on an empty database. Days that already
     hold tickets are refused."""
@@ -235,7 +239,8 @@ def simulate(days: int, seed: int, scale: float, db: str | None) -> None:
     click.echo(f"simulating {days} days before today (seed {seed}, scale {scale:g}) "
                f"into {config['DATABASE_URL']}")
     try:
-        summary = run_simulation(config, days, seed=seed, scale=scale, progress=click.echo)
+        summary = run_simulation(config, days, seed=seed, scale=scale, progress=click.echo,
+                                 exact=exact)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     if summary.counters_added:

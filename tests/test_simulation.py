@@ -215,3 +215,104 @@ def test_the_cli_command(tmp_path):
     assert "tickets" in done.stdout and "ratings" in done.stdout
     again = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert again.returncode != 0 and "without tickets" in again.stderr
+
+
+# --- the bulk path: the same rules, consistent data -------------------------------------------
+
+# Columns that hold what only the exact path can give: random tokens and booking codes, and
+# the optimistic-lock version (1 per use case that changed the row; the bulk path writes the
+# final row once, version 1).
+_COMPARED = {
+    "tickets": "id, service_id, issued_service_id, number, label, service_day, priority, channel,"
+               " status, note, appointment_at, issued_at, queued_at, queue_key, called_at,"
+               " started_at, finished_at, counter_id, served_by, recall_count, no_show_count,"
+               " transfer_count",
+    "ticket_events": "id, ticket_id, kind, at, actor_kind, actor_id, service_id, counter_id, data",
+    "ratings": "id, ticket_id, service_id, counter_id, clerk_id, score, dimensions, source,"
+               " created_at, comment",
+    "alerts": "id, kind, raised_at, data, ticket_id, service_id, counter_id",
+    "bookings": "id, service_id, slot_at, status, created_at, checked_in_at, ticket_id",
+    "booking_events": "id, booking_id, kind, at, actor_kind, actor_id, service_id, ticket_id",
+    "office_events": "id, kind, at, actor_kind, actor_id, counter_id, service_id, data",
+    "ticket_sequences": "service_id, service_day, last_number",
+    "counters": "id, number, is_open",
+}
+
+
+def _tables(url: str) -> dict:
+    return {table: _rows(url, f"SELECT {columns} FROM {table} ORDER BY 1, 2")
+            for table, columns in _COMPARED.items()}
+
+
+def test_the_bulk_path_gives_what_the_use_cases_give(simulated, tmp_path_factory, sqlite_template):
+    """The default (the day in memory, written in bulk) and --exact (every step a use case)
+    write the same rows, event for event, from the same seed."""
+    url, summary = simulated
+    exact = _fresh_sqlite(tmp_path_factory, sqlite_template, "sim-exact")
+    exact_summary = simulate(_config(exact), DAYS, seed=7, scale=SCALE, today=TODAY, exact=True)
+    assert exact_summary.tickets == summary.tickets and exact_summary.ratings == summary.ratings
+    bulk, slow = _tables(url), _tables(exact)
+    for table in _COMPARED:
+        assert bulk[table] == slow[table], table
+    assert bulk["tickets"] and bulk["ticket_events"] and bulk["office_events"]
+
+
+def test_every_ticket_has_a_valid_history(simulated):
+    url, _ = simulated
+    events: dict = {}
+    for ticket_id, kind, at in _rows(url, "SELECT ticket_id, kind, at FROM ticket_events "
+                                          "ORDER BY id"):
+        events.setdefault(ticket_id, []).append((kind, str(at)))
+    tickets = _rows(url, "SELECT id, status, issued_at, called_at, finished_at FROM tickets")
+    assert len(events) == len(tickets)
+    final = {"finished": "finished", "no_show": "no_show", "cancelled": "cancelled"}
+    for ticket_id, status, issued_at, called_at, finished_at in tickets:
+        history = events[ticket_id]
+        kinds = [k for k, _ in history]
+        assert kinds[0] == "issued" and kinds.count("issued") == 1, (ticket_id, kinds)
+        assert [at for _, at in history] == sorted(at for _, at in history), ticket_id
+        assert kinds[-1] == final[status], (ticket_id, kinds)
+        # Every finish, start, recall and no-show follows a call with nothing undoing it between.
+        at_counter = False
+        for kind in kinds[1:]:
+            if kind == "called":
+                assert not at_counter, (ticket_id, kinds)
+                at_counter = True
+            elif kind in ("started", "recalled"):
+                assert at_counter, (ticket_id, kinds)
+            elif kind in ("finished", "no_show", "requeued"):
+                assert at_counter, (ticket_id, kinds)
+                at_counter = False
+            elif kind == "transferred":
+                at_counter = False
+        if status == "finished":
+            assert called_at is not None and str(finished_at) >= str(called_at) >= str(issued_at)
+
+
+def test_the_live_server_numbers_on_after_a_simulation(db_url):
+    """The simulated day's sequences are where the live server takes numbers from: a ticket
+    issued on a simulated day gets the next number; today (untouched) and tomorrow start at 1.
+    On SQLite and PostgreSQL (where the bulk path's explicit ids move the id sequences on)."""
+    url = db_url
+    simulate(_config(url), 1, seed=3, scale=0.1, today=TODAY)  # Monday 2026-11-23
+    last = dict(_rows(url, "SELECT t.label, t.number FROM tickets t JOIN services s "
+                           "ON s.id = t.issued_service_id WHERE s.code = 'A' "
+                           "ORDER BY t.number DESC LIMIT 1"))
+    assert last and not _rows(url, "SELECT id FROM tickets WHERE service_day >= '2026-11-24'")
+    highest = max(last.values())
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))  # 16:00 on that day
+    app = make_app(url, clock)
+    try:
+        api = Api(app)
+        service_a = _rows(url, "SELECT id FROM services WHERE code = 'A'")[0][0]
+        assert api.issue(service_a)["number"] == f"A{highest + 1:03d}"
+        clock.now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # today
+        assert api.issue(service_a)["number"] == "A001"
+        assert api.issue(service_a)["number"] == "A002"
+        clock.now = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # tomorrow
+        assert api.issue(service_a)["number"] == "A001"
+        # The ids go on from the simulated ones (on PostgreSQL, the sequences were moved on).
+        ids = [i for (i,) in _rows(url, "SELECT id FROM tickets ORDER BY id")]
+        assert ids == list(range(1, len(ids) + 1))
+    finally:
+        app.extensions["gecc"].engine.dispose()
