@@ -219,7 +219,7 @@ COMPLAINTS_PER_100_VISITS = 0.4
 
 
 @dataclass
-class Visit:
+class PlannedVisit:
     """One citizen's visit as the model decides it before it happens."""
 
     arrive: datetime          # UTC
@@ -242,7 +242,7 @@ class Visit:
 
 
 def plan_visit(model: TrafficModel, rng: random.Random, arrive: datetime, mix: tuple,
-               channel: Channel | None = None, service_code: str | None = None) -> Visit:
+               channel: Channel | None = None, service_code: str | None = None) -> PlannedVisit:
     """Draw a visit's service, priority, channel and fate."""
     code = service_code or choose(rng, mix)
     priority = Priority.NORMAL
@@ -251,7 +251,7 @@ def plan_visit(model: TrafficModel, rng: random.Random, arrive: datetime, mix: t
     if channel is None:
         channel = Channel.RECEPTION if rng.random() < model.reception_share else Channel.KIOSK
     fate = rng.random()
-    visit = Visit(arrive, code, priority, channel)
+    visit = PlannedVisit(arrive, code, priority, channel)
     if fate < model.gone_share:
         visit.gone = True
     elif fate < model.gone_share + model.late_share:
@@ -264,8 +264,8 @@ def plan_visit(model: TrafficModel, rng: random.Random, arrive: datetime, mix: t
     return visit
 
 
-def staffing_plan(model: TrafficModel, services: dict[str, float], have: int,
-                  scale: float = 1.0) -> list[list[str]]:
+def counters_to_add(model: TrafficModel, services: dict[str, float], have: int,
+                    scale: float = 1.0) -> list[list[str]]:
     """The service codes of each counter to add so the office has enough for the traffic:
     counters go where the load (share x standard minutes) is least covered."""
     need = model.counters_needed(scale)
@@ -398,7 +398,7 @@ class _Counter:
     busy: bool = False        # a ticket is at the counter or the clerk is about to call
     lunch_pending: bool = False  # closes for lunch as soon as it is free
     lunch_off: bool = False   # closes for lunch (the others are the lunch cover)
-    visit: Visit | None = None
+    visit: PlannedVisit | None = None
 
 
 class Simulator:
@@ -415,7 +415,7 @@ class Simulator:
         self.model = model or TrafficModel()
         self.progress = progress or (lambda line: None)
         self.summary = Summary()
-        self._visits: dict[int, Visit] = {}
+        self._visits: dict[int, PlannedVisit] = {}
         # The simulator is the only writer of these days: the catalog's copies of offices,
         # services and counters stay right (its own changes drop them at once), so they need
         # not expire every few simulated seconds.
@@ -521,7 +521,7 @@ class Simulator:
         """Enough counters for the traffic (added through the use case), and a clerk of its
         own at each counter (staff1.. of the demo; more are created, with random passwords)."""
         standard = {code: s.standard_minutes for code, s in self.by_code.items()}
-        plan = staffing_plan(self.model, standard, len(self.counters), self.scale)
+        plan = counters_to_add(self.model, standard, len(self.counters), self.scale)
         for codes in plan:
             view = self.services.office_settings.add_counter(
                 [self.by_code[c].id for c in codes], Actor.system(), office_id=self.office_id)
@@ -647,7 +647,7 @@ class Simulator:
 
     # --- the citizen -----------------------------------------------------------------------
 
-    def _arrive(self, visit: Visit) -> None:
+    def _arrive(self, visit: PlannedVisit) -> None:
         backend = self.backend
         service = self.by_code[visit.service_code]
         if visit.booking_code is not None:
@@ -668,7 +668,7 @@ class Simulator:
             self._push(self.clock.now + timedelta(minutes=visit.cancel_after), self._give_up, visit)
         self._queued(visit.service_code)
 
-    def _give_up(self, visit: Visit) -> None:
+    def _give_up(self, visit: PlannedVisit) -> None:
         if visit.status != "waiting":
             return  # called in time
         self.backend.cancel_by_token(visit.ticket_id, visit.token)
@@ -756,7 +756,7 @@ class Simulator:
         else:
             self._push(self.clock.now + timedelta(minutes=rng.uniform(0.3, 1.5)), self._start, counter)
 
-    def visits_by_id(self, ticket_id: int) -> Visit:
+    def visits_by_id(self, ticket_id: int) -> PlannedVisit:
         return self._visits[ticket_id]
 
     def _recall(self, counter: _Counter) -> None:

@@ -18,7 +18,7 @@ from queue_server.config import settings_from_env
 from queue_server.domain.model import Channel, Priority
 from queue_server.simulation import (AlreadySimulated, TrafficModel, arrival_minutes,
                                      hourly_rate, plan_visit, service_minutes, simulate,
-                                     staffing_plan)
+                                     counters_to_add)
 
 from conftest import Api, FakeClock, make_app
 
@@ -76,11 +76,11 @@ def test_visit_mix_priority_and_channels():
 def test_staffing_plan_adds_counters_where_the_load_is():
     model = TrafficModel()
     standard = {"A": 10, "B": 15, "C": 20, "D": 5, "E": 15}
-    plan = staffing_plan(model, standard, have=5)
+    plan = counters_to_add(model, standard, have=5)
     assert len(plan) == model.counters_needed() - 5 > 0
     mains = Counter(codes[0] for codes in plan)
     assert mains["B"] >= mains["C"] and mains["A"] >= mains["D"]
-    assert staffing_plan(model, standard, have=50) == []
+    assert counters_to_add(model, standard, have=50) == []
 
 
 # --- a few simulated days ---------------------------------------------------------------------
