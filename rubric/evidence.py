@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter as Tally, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, time
 from math import fsum
 from statistics import median
@@ -57,7 +56,7 @@ DEFINITIONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a year is a quarter of a million of them to build
 class Visit:
     """One ticket of the period as the evidence reads it (one row of tickets.csv)."""
 
@@ -82,7 +81,7 @@ class Visit:
     eta_minutes: int | None = None      # the estimate shown at issue
     ahead: int | None = None            # people ahead at issue
 
-    @cached_property  # read by many figures: computed once
+    @property
     def wait_minutes(self) -> float | None:
         if self.first_called_at is None:
             return None
