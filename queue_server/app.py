@@ -117,7 +117,7 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     init_limits(app)
 
     app.url_map.converters["id"] = IdConverter
-    from .web import ratings  # noqa: F401 - ratings, alerts, evidence on the API blueprint
+    from .web import evidence_api  # noqa: F401 - ratings, alerts, evidence, self-assessment
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk

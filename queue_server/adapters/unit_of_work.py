@@ -12,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..service_layer.unit_of_work import ConcurrentUpdate, Notifier, UnitOfWork
 from .attachment_repository import AttachmentRepository
 from .booking_repository import BookingRepository
-from .rating_repository import AlertRepository, EvidenceRepository, RatingRepository
+from .evidence_repository import EvidenceRepository
+from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
 
 

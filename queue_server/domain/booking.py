@@ -15,7 +15,7 @@ import enum
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import (BookingCancelled, BookingNotFound, BookingNotToday, BookingTooEarly,
@@ -100,9 +100,7 @@ def iso_utc(when: datetime) -> str:
 
 def local_day_bounds(office: Office, day: date) -> tuple[datetime, datetime]:
     """The UTC instants where the office's local `day` begins and the next one begins."""
-    start = datetime.combine(day, time(0), tzinfo=office.zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=office.zone)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return office.day_bounds(day)
 
 
 class BookingEvent(RecordedEvent):

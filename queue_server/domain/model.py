@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidTransition
@@ -141,6 +141,14 @@ class Office:
     def local(self, when: datetime) -> datetime:
         """A UTC instant in the office's own time."""
         return when.astimezone(self.zone)
+
+    def day_bounds(self, first: date, last: date | None = None) -> tuple[datetime, datetime]:
+        """The UTC instants where the local day `first` begins and the day after `last`
+        (default: `first`) begins."""
+        last = last or first
+        start = datetime.combine(first, time(0), tzinfo=self.zone)
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.zone)
+        return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
     def service_day(self, when: datetime) -> date:
         """The local calendar day a ticket belongs to: numbers restart when it changes."""

@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from ..domain.errors import DomainError
 from ..domain.model import Role
 from ..domain.printing import PrinterState
-from ..service_layer.messages import Rooms, error_body
+from ..service_layer.messages import Rooms, refusal
 from .sockets import socketio
 
 AGENT_KEY = "print_agent_kiosk"
@@ -22,8 +22,8 @@ def _services():
 def refused(exc: Exception) -> dict:
     """The agent's answer to a refused request, in the API's error shape."""
     if isinstance(exc, DomainError):
-        return {"ok": False, **error_body(exc.code, exc.message)}
-    return {"ok": False, **error_body("invalid_request", str(exc))}
+        return refusal(exc.code, exc.message)
+    return refusal("invalid_request", str(exc))
 
 
 @socketio.on("connect")

@@ -8,7 +8,7 @@ from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from ..domain.errors import DomainError
 from ..web.auth import MANAGER_ROLES
-from ..service_layer.messages import STAFF_ONLY_ROOMS, RoomName, error_body, parse_room
+from ..service_layer.messages import STAFF_ONLY_ROOMS, RoomName, parse_room, refusal
 
 socketio = SocketIO()
 
@@ -32,9 +32,9 @@ def snapshot_of(room: RoomName) -> dict:
 def refuse(code: str, message: str) -> dict:
     """One error shape for every Socket.IO handler, as the HTTP API's: an `error` event and
     the acknowledgement both carry {"error": {"code", "message"}}."""
-    body = error_body(code, message)
-    emit("error", body)
-    return {"ok": False, **body}
+    answer = refusal(code, message)
+    emit("error", {"error": answer["error"]})
+    return answer
 
 
 def _may_join(room: RoomName) -> bool:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from ..domain.alerts import Alert, AlertKind
-from ..domain.booking import local_day_bounds
 from ..domain.errors import NotFound
 from ..domain.model import Actor
 from . import messages
 from .context import Context
-from .ratings import alert_view
+from .messages import iso
 from .unit_of_work import UnitOfWork
 
 
@@ -21,15 +20,14 @@ class Alerts:
 
     def open(self, office_id: int) -> list[dict]:
         with self.context.read_uow() as uow:
-            return [self._view(uow, a) for a in uow.alerts.open(office_id)]
+            return [alert_view(uow, a) for a in uow.alerts.open(office_id)]
 
     def history(self, office_id: int, first: date, last: date) -> list[dict]:
         """Alerts raised on the local days first..last (both included), newest first."""
         with self.context.read_uow() as uow:
             office = self.context.views(uow, office_id).office()
-            start, _ = local_day_bounds(office, first)
-            _, end = local_day_bounds(office, last)
-            return [self._view(uow, a) for a in uow.alerts.raised_between(office.id, start, end)]
+            start, end = office.day_bounds(first, last)
+            return [alert_view(uow, a) for a in uow.alerts.raised_between(office.id, start, end)]
 
     def handle(self, alert_id: int, action: str, actor: Actor, office_id: int) -> dict:
         def run(uow: UnitOfWork) -> dict:
@@ -38,24 +36,29 @@ class Alerts:
                 raise NotFound(f"There is no alert {alert_id}.")
             alert.handle(action, int(actor.id), self.context.clock())
             uow.flush()
-            view = self._view(uow, alert)
+            view = alert_view(uow, alert)
             uow.publish(messages.alert_handled(view))
             uow.commit()
             return view
         return self.context.write(run)
 
-    @staticmethod
-    def _view(uow: UnitOfWork, alert: Alert) -> dict:
-        """The alert with the rating's comment and the names of the clerk and the manager who
-        handled it (this view is for managers only)."""
-        comment = None
-        if alert.kind == AlertKind.LOW_RATING and alert.ticket_id:
-            rating = uow.ratings.by_ticket(alert.ticket_id)
-            comment = rating.comment if rating else None
 
-        def name(user_id):
-            user = uow.users.user(user_id) if user_id else None
-            return user.display_name if user else None
 
-        return {**alert_view(alert, comment), "clerk_name": name(alert.data.get("clerk_id")),
-                "handled_by_name": name(alert.handled_by)}
+def alert_view(uow: UnitOfWork, alert: Alert) -> dict:
+    """An alert as managers see it: with the rating's comment (for their eyes only) and the
+    names of the clerk who served and of the manager who handled it."""
+    comment = None
+    if alert.kind == AlertKind.LOW_RATING and alert.ticket_id:
+        rating = uow.ratings.by_ticket(alert.ticket_id)
+        comment = rating.comment if rating else None
+
+    def name(user_id):
+        user = uow.users.user(user_id) if user_id else None
+        return user.display_name if user else None
+
+    return {"id": alert.id, "kind": alert.kind.value, "raised_at": iso(alert.raised_at),
+            "ticket_id": alert.ticket_id, "service_id": alert.service_id,
+            "counter_id": alert.counter_id, "data": alert.data, "comment": comment,
+            "handled_at": iso(alert.handled_at), "handled_by": alert.handled_by,
+            "action": alert.action, "clerk_name": name(alert.data.get("clerk_id")),
+            "handled_by_name": name(alert.handled_by)}

@@ -15,7 +15,6 @@ from rubric.evidence import (CounterChange, EvidenceInput, Period, ServiceInfo, 
 from rubric.pack import ticket_rows, write_pack
 from rubric.score import assess
 
-from ..domain.booking import local_day_bounds
 from ..domain.errors import DomainError
 from .assessment import latest_answers
 from .context import Context
@@ -67,8 +66,7 @@ class Evidence:
             counters = {c.id: c.name for c in uow.offices.counters(office.id)}
             visits = self._visits(uow, office.id, first, last)
             ratings = uow.evidence.ratings_of_days(office.id, first, last)
-            start, _ = local_day_bounds(office, first)
-            _, end = local_day_bounds(office, last)
+            start, end = office.day_bounds(first, last)
             data = EvidenceInput(
                 period=Period(first, last), timezone=office.timezone, visits=visits,
                 services=list(services.values()), ratings=ratings,

@@ -215,3 +215,8 @@ def printer_status(state) -> list[Message]:
 def error_body(code: str, message: str, **extra) -> dict:
     """One error shape for HTTP answers, Socket.IO handlers and the print agents' channel."""
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def refusal(code: str, message: str) -> dict:
+    """A Socket.IO handler's acknowledgement of a refused request."""
+    return {"ok": False, **error_body(code, message)}

@@ -11,6 +11,7 @@ from ..domain.model import Ticket, TicketStatus
 from ..domain.rating import (AlreadyRated, Rating, RatingClosed, RatingPolicy, RatingSource,
                              dimensions_from_json)
 from . import messages
+from .alerts import alert_view
 from .context import Context
 from .messages import iso
 from .unit_of_work import UnitOfWork
@@ -90,10 +91,7 @@ class Ratings:
             alert = Alert.low_rating(rating, ticket)
             uow.alerts.add(alert)
             uow.flush()
-            clerk = uow.users.user(rating.clerk_id) if rating.clerk_id else None
-            uow.publish(messages.alert_raised({**alert_view(alert, rating.comment),
-                                               "clerk_name": clerk.display_name if clerk else None,
-                                               "handled_by_name": None}))
+            uow.publish(messages.alert_raised(alert_view(uow, alert)))
         for message in messages.ticket_rated(ticket):
             uow.publish(message)
         uow.commit()
@@ -130,11 +128,3 @@ class Ratings:
 def _whole(days: float) -> float | int:
     return int(days) if float(days).is_integer() else days
 
-
-def alert_view(alert: Alert, comment: str | None = None) -> dict:
-    """An alert as managers see it (the comment is for their eyes only)."""
-    return {"id": alert.id, "kind": alert.kind.value, "raised_at": iso(alert.raised_at),
-            "ticket_id": alert.ticket_id, "service_id": alert.service_id,
-            "counter_id": alert.counter_id, "data": alert.data, "comment": comment,
-            "handled_at": iso(alert.handled_at), "handled_by": alert.handled_by,
-            "action": alert.action}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from abc import ABC, abstractmethod
 from typing import Callable, Protocol, TypeVar
 
 from .messages import Changes, Message
@@ -30,7 +31,7 @@ class ConcurrentUpdate(Exception):
     """A concurrent writer won a race; the use case may run again on fresh data."""
 
 
-class UnitOfWork:
+class UnitOfWork(ABC):
     """`with uow:` opens a transaction; it rolls back unless `commit()` was called.
 
     Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings`, `ratings`,
@@ -56,15 +57,17 @@ class UnitOfWork:
 
     # --- for the concrete unit of work -----------------------------------------------------
 
+    @abstractmethod
     def _begin(self) -> None:
-        raise NotImplementedError
+        """Start the transaction and set the repositories."""
 
+    @abstractmethod
     def _commit(self) -> None:
-        raise NotImplementedError
+        """Make the transaction's changes durable."""
 
+    @abstractmethod
     def _end(self) -> None:
         """Roll back whatever was not committed and let the database go."""
-        raise NotImplementedError
 
     def flush(self) -> None:
         """Send pending changes to the database (ids, and queries that must see them)."""
@@ -80,9 +83,9 @@ class UnitOfWork:
     def __exit__(self, *exc) -> None:
         self._end()
 
+    @abstractmethod
     def add(self, obj) -> None:
         """A new domain object of any aggregate (an office event, a user, a booking...)."""
-        raise NotImplementedError
 
     def publish(self, message: Message) -> None:
         self.messages.append(message)

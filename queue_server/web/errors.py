@@ -8,12 +8,13 @@ import flask
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
+from ..service_layer.messages import error_body
 
 log = logging.getLogger(__name__)
 
 
 def error_response(code: str, message: str, status: int, **extra):
-    return flask.jsonify({"error": {"code": code, "message": message, **extra}}), status
+    return flask.jsonify(error_body(code, message, **extra)), status
 
 
 def _wants_json() -> bool:
