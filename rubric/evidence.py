@@ -1,7 +1,8 @@
 """The evidence figures of a period, each with its definition (../shared/CONTRACT.md, "The
-evidence"). Everything is computed from the visits of the period (one `Visit` per ticket, as
-`tickets.csv` of the evidence pack lists them) and what was recorded of them, so a committee
-member can derive every figure again from that file. A figure with no data is None, never 0.
+evidence"). Everything is computed from the visits of the period (one row per ticket, as
+`tickets.csv` of the evidence pack lists them; held as columns, rubric/visits.py) and what was
+recorded of them, so a committee member can derive every figure again from that file. A figure
+with no data is None, never 0.
 
 Times are UTC instants; hours of day and weekdays are the office's local ones.
 """
@@ -10,12 +11,17 @@ from __future__ import annotations
 
 from collections import Counter as Tally, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from typing import NamedTuple
+from datetime import date, datetime, time, timedelta
 from math import fsum
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from queue_server.domain.rating import Rating, satisfaction
+import numpy as np
+
+from queue_server.domain.rating import satisfaction
+
+from .visits import EPOCH_WEEKDAY, MICROS_PER_DAY, LocalTimes, Visit, Visits
 
 # Thai government office hours: Monday-Friday 08:30-16:30 with the lunch hour 12:00-13:00.
 # A visit called outside them was served at lunch, in the evening or at the weekend (GECC
@@ -56,38 +62,6 @@ DEFINITIONS = {
 }
 
 
-@dataclass(slots=True)  # not frozen: a year is a quarter of a million of them to build
-class Visit:
-    """One ticket of the period as the evidence reads it (one row of tickets.csv)."""
-
-    id: int
-    number: str
-    service_id: int            # the service it was issued for (a transfer keeps it)
-    final_service_id: int      # where it ended
-    counter_id: int | None     # the counter that served it last
-    clerk_id: int | None
-    status: str
-    priority: str
-    channel: str
-    day: date
-    issued_at: datetime
-    first_called_at: datetime | None
-    finished_at: datetime | None
-    service_minutes: float | None
-    triaged: bool = False
-    out_of_order: tuple[str, ...] = ()  # the reasons of its calls that passed over others
-    transferred: bool = False
-    no_shows: int = 0
-    eta_minutes: int | None = None      # the estimate shown at issue
-    ahead: int | None = None            # people ahead at issue
-
-    @property
-    def wait_minutes(self) -> float | None:
-        if self.first_called_at is None:
-            return None
-        return (self.first_called_at - self.issued_at).total_seconds() / 60
-
-
 @dataclass(frozen=True)
 class ServiceInfo:
     id: int
@@ -108,15 +82,26 @@ class Period:
                 "days": (self.last - self.first).days + 1}
 
 
+class RatingRow(NamedTuple):
+    """A rating as the figures read it (its comment is not evidence)."""
+
+    ticket_id: int
+    service_id: int | None
+    counter_id: int | None
+    clerk_id: int | None
+    score: int
+    dimensions: dict | None  # the answers per dimension, None or {} where there are none
+
+
 @dataclass
 class EvidenceInput:
     """Everything the figures of one period are computed from."""
 
     period: Period
     timezone: str
-    visits: list[Visit]
+    visits: Visits | list[Visit]
     services: list[ServiceInfo]
-    ratings: list[Rating] = field(default_factory=list)
+    ratings: list[RatingRow] = field(default_factory=list)
     names: dict = field(default_factory=dict)   # {"services"|"counters"|"clerks": {id: name}}
     alerts: list = field(default_factory=list)  # domain Alert objects raised in the period
     online_since: date | None = None            # the first online ticket ever (outcome 3.2)
@@ -126,53 +111,64 @@ class EvidenceInput:
 
 # --- small statistics -----------------------------------------------------------------------
 
-def percentile(values: list[float], p: float) -> float | None:
+def percentile(values, p: float) -> float | None:
     """Linear between closest ranks (Excel PERCENTILE.INC, numpy's default)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    values = np.asarray(values, dtype=np.float64)
+    return float(np.percentile(values, p)) if len(values) else None
 
 
 def mean(values) -> float:
-    """The arithmetic mean in floating point (statistics.mean is exact, and 10x slower over a
-    year of tickets)."""
-    values = list(values)
+    """The arithmetic mean, summed exactly (math.fsum): the same figure whatever the order."""
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
     return fsum(values) / len(values)
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else round(float(value), digits)
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+def _share(part, whole) -> float | None:
+    return round(int(part) / int(whole), 4) if whole else None
 
 
-def wait_figures(visits: list[Visit], targets: dict[int, float]) -> dict:
-    waits = [(v.wait_minutes, targets.get(v.service_id)) for v in visits
-             if v.wait_minutes is not None]
-    minutes = [w for w, _ in waits]
-    return {"called": len(minutes),
-            "mean_minutes": _r(mean(minutes)) if minutes else None,
-            "median_minutes": _r(median(minutes)) if minutes else None,
-            "p90_minutes": _r(percentile(minutes, 90)),
-            "within_target_share": _share(
-                sum(1 for w, t in waits if t is not None and w <= t), len(waits))}
+class _Figures:
+    """The columns every figure reads, computed once per report."""
 
+    def __init__(self, visits: Visits, services: list[ServiceInfo], zone: ZoneInfo):
+        self.visits = visits
+        self.waits = visits.wait_minutes
+        self.called = visits.called
+        size = int(max([0, *(s.id for s in services), *visits.service_id.tolist(),
+                        *visits.final_service_id.tolist()])) + 1 if len(visits) or services else 1
+        targets, standards = np.full(size, np.nan), np.full(size, np.nan)
+        for s in services:
+            targets[s.id], standards[s.id] = s.target_wait_minutes, s.standard_minutes
+        self.target = targets[visits.service_id]            # of the service issued for
+        self.standard = standards[visits.final_service_id]  # of the service it ended in
+        self.finished = visits.status == "finished"
+        self.has_service_time = ~np.isnan(visits.service_minutes)
+        self.issued_local = LocalTimes(visits.issued, zone)
+        self.days = np.unique(visits.day)  # the local days with tickets
+        self.called_local = LocalTimes(visits.first_called, zone)
 
-def service_time_figures(visits: list[Visit], standards: dict[int, float]) -> dict:
-    served = [v for v in visits if v.service_minutes is not None]
-    minutes = [v.service_minutes for v in served]
-    return {"served": len(served),
-            "mean": _r(mean(minutes)) if minutes else None,
-            "median": _r(median(minutes)) if minutes else None,
-            "within_standard_share": _share(
-                sum(1 for v in served if v.service_minutes <= standards[v.final_service_id]),
-                len(served))}
+    def wait(self, among: np.ndarray | None = None) -> dict:
+        chosen = self.called if among is None else self.called & among
+        minutes = self.waits[chosen]
+        within = minutes <= self.target[chosen]  # NaN (no target) is never within
+        return {"called": int(len(minutes)),
+                "mean_minutes": _r(mean(minutes)) if len(minutes) else None,
+                "median_minutes": _r(np.median(minutes)) if len(minutes) else None,
+                "p90_minutes": _r(percentile(minutes, 90)),
+                "within_target_share": _share(np.count_nonzero(within), len(minutes))}
+
+    def service_time(self, among: np.ndarray | None = None) -> dict:
+        chosen = self.has_service_time if among is None else self.has_service_time & among
+        minutes = self.visits.service_minutes[chosen]
+        return {"served": int(len(minutes)),
+                "mean": _r(mean(minutes)) if len(minutes) else None,
+                "median": _r(np.median(minutes)) if len(minutes) else None,
+                "within_standard_share": _share(
+                    np.count_nonzero(minutes <= self.standard[chosen]), len(minutes))}
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -181,46 +177,32 @@ def evidence(data: EvidenceInput) -> dict:
     """The evidence body of `GET /api/v1/evidence` (and evidence.json of the pack), less the
     criteria items and score, which rubric/score.py adds."""
     zone = ZoneInfo(data.timezone)
-    visits = data.visits
-    services = {s.id: s for s in data.services}
-    targets = {s.id: s.target_wait_minutes for s in data.services}
-    standards = {s.id: s.standard_minutes for s in data.services}
-    statuses = Tally(v.status for v in visits)
-    by_service = defaultdict(list)
-    for v in visits:
-        by_service[v.service_id].append(v)
-    issued_local = [v.issued_at.astimezone(zone) for v in visits]  # once: hours, weekdays
+    visits = data.visits if isinstance(data.visits, Visits) else Visits.of(data.visits)
+    figures = _Figures(visits, data.services, zone)
+    statuses = _tally(visits.status)
+    total = len(visits)
 
     report = {
         "period": data.period.to_json(),
         "timezone": data.timezone,
-        "tickets": {"issued": len(visits), "served": statuses["finished"],
+        "tickets": {"issued": total, "served": statuses["finished"],
                     "no_show": statuses["no_show"], "cancelled": statuses["cancelled"],
-                    "other": len(visits) - statuses["finished"] - statuses["no_show"]
+                    "other": total - statuses["finished"] - statuses["no_show"]
                     - statuses["cancelled"]},
-        "wait": wait_figures(visits, targets),
-        "service_time": service_time_figures(visits, standards),
-        "services": [{
-            "service_id": s.id, "code": s.code, "name_th": s.name_th, "name_en": s.name_en,
-            "issued": len(by_service[s.id]),
-            "served": sum(1 for v in by_service[s.id] if v.status == "finished"),
-            "wait": wait_figures(by_service[s.id], targets),
-            "target_wait_minutes": s.target_wait_minutes,
-            "service_minutes": service_time_figures(
-                [v for v in visits if v.final_service_id == s.id], standards),
-            "standard_minutes": s.standard_minutes,
-        } for s in data.services],
-        "by_hour": _by_local(visits, targets, issued_local, lambda t: t.hour, range(24)),
-        "by_weekday": _by_local(visits, targets, issued_local, lambda t: t.weekday(), range(7)),
-        "demand": _demand(visits, issued_local),
-        "hours": _outside_hours(visits, zone),
-        "fairness": _fairness(visits),
-        "first_reception": _first_reception(visits, targets),
+        "wait": figures.wait(),
+        "service_time": figures.service_time(),
+        "services": [_service(figures, s) for s in data.services],
+        "by_hour": _by_local(figures, figures.issued_local.hour, range(24)),
+        "by_weekday": _by_local(figures, figures.issued_local.weekday, range(7)),
+        "demand": _demand(figures),
+        "hours": _outside_hours(figures),
+        "fairness": _fairness(figures),
+        "first_reception": _first_reception(figures),
         "channels": _channels(visits, data),
-        "no_shows": {"tickets_with_a_no_show": sum(1 for v in visits if v.no_shows),
+        "no_shows": {"tickets_with_a_no_show": int(np.count_nonzero(visits.no_shows)),
                      "dropped": statuses["no_show"],
-                     "dropped_share": _share(statuses["no_show"], len(visits)),
-                     "cancelled_share": _share(statuses["cancelled"], len(visits))},
+                     "dropped_share": _share(statuses["no_show"], total),
+                     "cancelled_share": _share(statuses["cancelled"], total)},
         "satisfaction": satisfaction_section(visits, data.ratings, data.names),
         "alerts": _alerts(data.alerts),
         "complaints": {"received": None, "resolved": None, "resolved_share": None,
@@ -228,33 +210,58 @@ def evidence(data: EvidenceInput) -> dict:
         "definitions": DEFINITIONS,
     }
     report["satisfaction"]["days_with_ratings_share"] = _days_with_ratings(visits, data.ratings)
-    working_days = sorted({v.day for v in visits})
+    working_days = figures.days.tolist()
     report["staffing"] = staffing_section(
         visits, data.services, zone,
-        open_counters_by_hour(data.counter_changes, working_days, zone, data.open_before))
+        open_counters_by_hour(data.counter_changes, working_days, zone, data.open_before),
+        figures=figures)
     return report
 
 
-def _by_local(visits, targets, issued_local, key, keys) -> list[dict]:
-    groups = defaultdict(list)
-    for v, local in zip(visits, issued_local):
-        groups[key(local)].append(v)
-    return [{"key": k, "issued": len(groups[k]), "wait": wait_figures(groups[k], targets)}
-            for k in keys if groups[k]]
+def _tally(values: np.ndarray) -> Tally:
+    """How many times each value occurs, the values as plain Python ones."""
+    return Tally(values.tolist())
 
 
-def _demand(visits, issued_local) -> dict:
+def _service(figures: _Figures, service: ServiceInfo) -> dict:
+    visits = figures.visits
+    issued_for = visits.service_id == service.id
+    return {"service_id": service.id, "code": service.code, "name_th": service.name_th,
+            "name_en": service.name_en, "issued": int(np.count_nonzero(issued_for)),
+            "served": int(np.count_nonzero(issued_for & figures.finished)),
+            "wait": figures.wait(issued_for),
+            "target_wait_minutes": service.target_wait_minutes,
+            "service_minutes": figures.service_time(visits.final_service_id == service.id),
+            "standard_minutes": service.standard_minutes}
+
+
+def _by_local(figures: _Figures, keys_of_visits: np.ndarray, keys) -> list[dict]:
+    rows = []
+    for key in keys:
+        chosen = keys_of_visits == key
+        issued = int(np.count_nonzero(chosen))
+        if issued:
+            rows.append({"key": key, "issued": issued, "wait": figures.wait(chosen)})
+    return rows
+
+
+def _demand(figures: _Figures) -> dict:
     """Tickets issued by weekday and hour (office time): the heat map of GECC 2.1-2.2's
     analysis of needs, and the arrivals the staffing plan reads."""
-    cells = Tally()
-    days = defaultdict(set)
-    for v, local in zip(visits, issued_local):
-        cells[(local.weekday(), local.hour)] += 1
-        days[local.weekday()].add(v.day)
-    return {"cells": [{"weekday": d, "weekday_en": WEEKDAYS_EN[d], "hour": h, "issued": n,
-                       "per_day": round(n / len(days[d]), 2)}
-                      for (d, h), n in sorted(cells.items())],
-            "days_per_weekday": {WEEKDAYS_EN[d]: len(s) for d, s in sorted(days.items())}}
+    weekday, hour = figures.issued_local.weekday, figures.issued_local.hour
+    cells = np.bincount(weekday * 24 + hour, minlength=7 * 24)
+    # the days of each weekday that had tickets: the distinct local days of issue
+    local_day = figures.issued_local.local // MICROS_PER_DAY
+    days = Tally()
+    if len(local_day):
+        first = int(local_day.min())
+        for offset in np.flatnonzero(np.bincount(local_day - first)).tolist():
+            days[(first + offset + EPOCH_WEEKDAY) % 7] += 1
+    return {"cells": [{"weekday": cell // 24, "weekday_en": WEEKDAYS_EN[cell // 24],
+                       "hour": cell % 24, "issued": int(cells[cell]),
+                       "per_day": round(int(cells[cell]) / days[cell // 24], 2)}
+                      for cell in np.flatnonzero(cells).tolist()],
+            "days_per_weekday": {WEEKDAYS_EN[d]: n for d, n in sorted(days.items())}}
 
 
 def outside_office_hours(local: datetime) -> str | None:
@@ -271,35 +278,51 @@ def outside_office_hours(local: datetime) -> str | None:
     return None
 
 
-def _outside_hours(visits, zone) -> dict:
-    when = Tally(outside_office_hours(v.first_called_at.astimezone(zone))
-                 for v in visits if v.first_called_at is not None)
-    outside = sum(n for k, n in when.items() if k is not None)
-    return {"served_outside_office_hours": outside,
-            "by_window": {k: when[k] for k in ("lunch", "early", "evening", "weekend")},
-            "share": _share(outside, sum(when.values()))}
+def _micros(t: time) -> int:
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 
-def _fairness(visits) -> dict:
-    reasons = Tally(r for v in visits for r in v.out_of_order)
-    calls = sum(1 for v in visits if v.first_called_at is not None)
-    return {"called": calls, "out_of_order": sum(reasons.values()),
+def _outside_hours(figures: _Figures) -> dict:
+    """outside_office_hours over the first calls, as columns."""
+    called = figures.called
+    weekday = figures.called_local.weekday[called]
+    clock = figures.called_local.time_of_day[called]
+    weekend = weekday >= 5
+    on_weekdays = ~weekend
+    windows = {
+        "lunch": on_weekdays & (clock >= _micros(LUNCH_START)) & (clock < _micros(LUNCH_END)),
+        "early": on_weekdays & (clock < _micros(OFFICIAL_START)),
+        "evening": on_weekdays & (clock >= _micros(OFFICIAL_END)),
+        "weekend": weekend,
+    }
+    by_window = {k: int(np.count_nonzero(w)) for k, w in windows.items()}
+    outside = sum(by_window.values())
+    return {"served_outside_office_hours": outside, "by_window": by_window,
+            "share": _share(outside, len(weekday))}
+
+
+def _fairness(figures: _Figures) -> dict:
+    reasons = Tally(r for rs in figures.visits.out_of_order.values() for r in rs)
+    return {"called": int(np.count_nonzero(figures.called)), "out_of_order": sum(reasons.values()),
             "by_reason": dict(sorted(reasons.items())),
             "out_of_order_without_reason": reasons.get("", 0)}
 
 
-def _first_reception(visits, targets) -> dict:
-    reception = [v for v in visits if v.channel == "reception"]
-    triaged = [v for v in visits if v.triaged]
-    return {"tickets": len(reception), "share": _share(len(reception), len(visits)),
-            "triaged": len(triaged), "triaged_share": _share(
-                sum(1 for v in reception if v.triaged), len(reception)),
-            "wait_triaged": wait_figures(triaged, targets),
-            "wait_not_triaged": wait_figures([v for v in visits if not v.triaged], targets)}
+def _first_reception(figures: _Figures) -> dict:
+    visits = figures.visits
+    reception = visits.channel == "reception"
+    triaged = visits.triaged
+    return {"tickets": int(np.count_nonzero(reception)),
+            "share": _share(np.count_nonzero(reception), len(visits)),
+            "triaged": int(np.count_nonzero(triaged)),
+            "triaged_share": _share(np.count_nonzero(reception & triaged),
+                                    np.count_nonzero(reception)),
+            "wait_triaged": figures.wait(triaged),
+            "wait_not_triaged": figures.wait(~triaged)}
 
 
-def _channels(visits, data: EvidenceInput) -> dict:
-    counts = Tally(v.channel for v in visits)
+def _channels(visits: Visits, data: EvidenceInput) -> dict:
+    counts = _tally(visits.channel)
     months = None
     if data.online_since is not None:
         end = data.period.last
@@ -320,46 +343,61 @@ def _alerts(alerts) -> dict:
             "median_minutes_to_action": _r(median(minutes)) if minutes else None}
 
 
-def _days_with_ratings(visits, ratings) -> float | None:
-    served_days = {v.day for v in visits if v.status == "finished"}
-    day_of = {v.id: v.day for v in visits}
-    rated_days = {day_of.get(r.ticket_id) for r in ratings} & served_days
+def _day_of_ratings(visits: Visits, ticket_ids: np.ndarray) -> np.ndarray:
+    """The local day of each rating's visit (NaT where the visit is not in the period)."""
+    order = np.argsort(visits.id, kind="stable")
+    ids = visits.id[order]
+    at = np.searchsorted(ids, ticket_ids)
+    found = at < len(ids)
+    found[found] = ids[at[found]] == ticket_ids[found]
+    days = np.full(len(ticket_ids), np.datetime64("NaT"), dtype="datetime64[D]")
+    days[found] = visits.day[order][at[found]]
+    return days
+
+
+def _days_with_ratings(visits: Visits, ratings: list[RatingRow]) -> float | None:
+    served_days = set(np.unique(visits.day[visits.status == "finished"]).tolist())
+    ticket_ids = np.fromiter((r[0] for r in ratings), dtype=np.int64, count=len(ratings))
+    rated_days = set(_day_of_ratings(visits, ticket_ids).tolist()) & served_days
     return _share(len(rated_days), len(served_days))
 
 
-def satisfaction_section(visits: list[Visit], ratings: list[Rating],
+def satisfaction_section(visits: Visits | list[Visit], ratings: list[RatingRow],
                          names: dict | None = None) -> dict:
     """Satisfaction overall and per service, counter, clerk and day. A rating counts where
     its visit was served (the ticket's service, counter and clerk at the finish); served
     counts finished tickets in the same scope. `names`: {"services": {id: code},
     "counters": {id: name}, "clerks": {id: name}} for the labels."""
+    visits = visits if isinstance(visits, Visits) else Visits.of(visits)
     names = names or {}
-    served = [v for v in visits if v.status == "finished"]
-    day_of = {v.id: v.day for v in visits}
-    scopes = {
-        "service": (lambda v: v.final_service_id, lambda r: r.service_id, names.get("services", {})),
-        "counter": (lambda v: v.counter_id, lambda r: r.counter_id, names.get("counters", {})),
-        "clerk": (lambda v: v.clerk_id, lambda r: r.clerk_id, names.get("clerks", {})),
-        "day": (lambda v: v.day, lambda r: day_of.get(r.ticket_id), {}),
+    finished = visits.status == "finished"
+    ticket_ids, service_ids, counter_ids, clerk_ids, scores, dimensions = (
+        zip(*ratings) if ratings else ([],) * 6)
+    rating_days = _day_of_ratings(visits, np.asarray(ticket_ids, dtype=np.int64)).tolist()
+    scopes = {  # the key of a served visit, the key of a rating, the labels
+        "service": (visits.final_service_id, service_ids, names.get("services", {})),
+        "counter": (visits.counter_id, counter_ids, names.get("counters", {})),
+        "clerk": (visits.clerk_id, clerk_ids, names.get("clerks", {})),
+        "day": (visits.day, rating_days, {}),
     }
-    section = _figures(ratings, len(served))
-    for scope, (of_visit, of_rating, labels) in scopes.items():
-        served_by_key = Tally(of_visit(v) for v in served)
-        ratings_by_key = defaultdict(list)
-        for rating in ratings:
-            ratings_by_key[of_rating(rating)].append(rating)
-        keys = sorted({k for k in list(served_by_key) + list(ratings_by_key) if k is not None},
-                      key=str)
+    section = _figures(scores, int(np.count_nonzero(finished)), dimensions)
+    for scope, (of_visits, of_ratings, labels) in scopes.items():
+        served_by_key = Tally({k: n for k, n in _tally(of_visits[finished]).items() if k})
+        scores_by_key, dimensions_by_key = defaultdict(list), defaultdict(list)
+        for key, score, answers in zip(of_ratings, scores, dimensions):
+            scores_by_key[key].append(score)
+            if answers:
+                dimensions_by_key[key].append(answers)
+        keys = sorted({k for k in [*served_by_key, *scores_by_key] if k is not None}, key=str)
         section[f"by_{scope}"] = [
             {scope: k.isoformat() if isinstance(k, date) else k,
              **({"name": labels.get(k)} if labels else {}),
-             **_figures(ratings_by_key[k], served_by_key[k])} for k in keys]
+             **_figures(scores_by_key[k], served_by_key[k], dimensions_by_key[k])} for k in keys]
     return section
 
 
-def _figures(ratings: list[Rating], served: int) -> dict:
-    return satisfaction([r.score for r in ratings], served,
-                        [r.dimensions for r in ratings if r.dimensions]).to_json()
+def _figures(scores: list[int], served: int, dimensions: list) -> dict:
+    return satisfaction(scores, served, [d for d in dimensions if d]).to_json()
 
 
 
@@ -379,7 +417,6 @@ def open_counters_by_hour(changes: list[CounterChange], days: list[date], zone: 
     """Mean number of counters open in each local hour of day over `days` (a counter open half
     the hour counts 0.5). `changes` in time order, all those before the last day's end; the
     state before the first change is `open_before` (none open by default)."""
-    from datetime import timedelta
     is_open = {c: True for c in (open_before or set())}
     minutes = defaultdict(float)  # hour -> counter-minutes over all days
     pending = sorted(changes, key=lambda c: c.at)
@@ -400,35 +437,40 @@ def open_counters_by_hour(changes: list[CounterChange], days: list[date], zone: 
     return {h: round(m / 60 / len(days), 3) for h, m in sorted(minutes.items()) if m} if days else {}
 
 
-def staffing_section(visits: list[Visit], services: list[ServiceInfo], zone: ZoneInfo,
-                     open_by_hour: dict[int, float], target_share: float = 0.8) -> dict:
+def staffing_section(visits: Visits | list[Visit], services: list[ServiceInfo], zone: ZoneInfo,
+                     open_by_hour: dict[int, float], target_share: float = 0.8,
+                     figures: _Figures | None = None) -> dict:
     """Counters needed per hour of day (Erlang C, rubric/staffing.py) for the mean arrivals
     and service times observed on the period's working days, against the counters actually
     open on average; the lunch hour's cover called out."""
     from .staffing import staffing_plan
-    days = {v.day for v in visits}
+    visits = visits if isinstance(visits, Visits) else Visits.of(visits)
+    figures = figures or _Figures(visits, services, zone)
+    days = len(figures.days)
     if not days:
         return {"hours": [], "target_share": target_share, "target_wait_minutes": None,
                 "hours_covered_share": None, "lunch_shortfall": None}
-    arrivals, service = defaultdict(int), defaultdict(list)
-    for v in visits:
-        arrivals[v.issued_at.astimezone(zone).hour] += 1
-        if v.service_minutes is not None and v.first_called_at is not None:
-            service[v.first_called_at.astimezone(zone).hour].append(v.service_minutes)
+    arrivals = _tally(figures.issued_local.hour)
+    timed = figures.has_service_time & figures.called
+    service_hours = figures.called_local.hour[timed]
+    service_minutes = visits.service_minutes[timed]
     # Erlang C needs a service time above zero: an hour whose visits all took no time (or
     # had none) counts the period's typical time, and that the citizen manual's standard.
-    overall = [m for ms in service.values() for m in ms]
-    typical = mean(overall) if overall and mean(overall) > 0 else mean(
-        s.standard_minutes for s in services)
-    by_hour = {h: mean(service[h]) if service.get(h) and mean(service[h]) > 0 else typical
-               for h in range(24)}
-    targets = {s.id: s.target_wait_minutes for s in services}
-    target_wait = mean(targets.get(v.service_id, typical) for v in visits)
-    plan = staffing_plan({h: n / len(days) for h, n in arrivals.items()}, by_hour,
+    overall = mean(service_minutes) if len(service_minutes) else 0.0
+    typical = overall if overall > 0 else mean(s.standard_minutes for s in services)
+    by_hour = {}
+    for hour in range(24):
+        minutes = service_minutes[service_hours == hour]
+        hour_mean = mean(minutes) if len(minutes) else 0.0
+        by_hour[hour] = hour_mean if hour_mean > 0 else typical
+    # the mean target wait of the visits (a service without a target counts the typical time)
+    targets = np.where(np.isnan(figures.target), typical, figures.target)
+    target_wait = mean(targets)
+    plan = staffing_plan({h: n / days for h, n in arrivals.items()}, by_hour,
                          target_wait, target_share, open_by_hour)
     with_demand = [p for p in plan if p.arrivals > 0]
     return {"hours": [p.to_json() for p in plan], "target_share": target_share,
-            "target_wait_minutes": _r(target_wait), "days": len(days),
+            "target_wait_minutes": _r(target_wait), "days": days,
             "hours_covered_share": _share(sum(1 for p in with_demand if p.shortfall <= 0),
                                           len(with_demand)),
             "lunch_shortfall": any(p.lunch_shortfall for p in plan),

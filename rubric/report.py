@@ -582,3 +582,22 @@ def write_report(path: Path, report: dict) -> Path:
     HTML(string=render_html(report), url_fetcher=_local_fetcher(),
          base_url=Path(path).parent.as_uri()).write_pdf(path)
     return Path(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m rubric.report EVIDENCE_JSON REPORT_PDF`: the PDF of a written evidence.json
+    (the evidence pack draws it in a process of its own, beside the workbook)."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m rubric.report EVIDENCE_JSON REPORT_PDF", file=sys.stderr)
+        return 2
+    report = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    write_report(Path(args[1]), report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

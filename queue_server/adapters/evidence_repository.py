@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..domain.assessment import AssessmentAnswer
 from ..domain.model import OfficeEventKind
-from .orm import assessment_answers, office_events, ratings, ticket_events, tickets
+from .orm import assessment_answers, iso_text, office_events, ratings, ticket_events, tickets
 from .repository import SessionRepository
 
 
@@ -18,53 +18,51 @@ class EvidenceRepository(SessionRepository):
     (a year of a busy office is a quarter of a million tickets: no per-ticket queries)."""
 
     def visit_rows(self, office_id: int, first: date, last: date) -> list:
-        """Each ticket of the local days first..last with its first call (from the event
-        record: a no-show requeue or a transfer calls it again later)."""
-        first_call = (sa.select(ticket_events.c.ticket_id, sa.func.min(ticket_events.c.at)
-                                .label("first_called_at"))
-                      .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
-                      .where(tickets.c.office_id == office_id,
-                             tickets.c.service_day.between(first, last),
-                             ticket_events.c.kind == "called")
-                      .group_by(ticket_events.c.ticket_id).subquery())
+        """Each ticket of the local days first..last, ordered by id. Times as ISO text
+        (iso_text), kinds as their plain strings: a year is
+        a quarter of a million rows, and a datetime or an enum for each of their values costs
+        more than the figures."""
         t = tickets.c
-        # Only the columns the evidence reads; the kinds as their plain strings (no enum
-        # conversion of a quarter of a million rows).
-        query = (sa.select(t.id, t.label, t.issued_service_id, t.service_id, t.counter_id,
-                           t.served_by, sa.type_coerce(t.status, sa.String).label("status"),
-                           sa.type_coerce(t.priority, sa.String).label("priority"),
-                           sa.type_coerce(t.channel, sa.String).label("channel"),
-                           t.service_day, t.issued_at, t.called_at, t.started_at, t.finished_at,
-                           t.note.is_not(None).label("triaged"), t.transfer_count,
-                           t.no_show_count, first_call.c.first_called_at)
-                 .outerjoin(first_call, first_call.c.ticket_id == tickets.c.id)
-                 .where(tickets.c.office_id == office_id,
-                        tickets.c.service_day.between(first, last))
-                 .order_by(tickets.c.id))
-        return list(self.session.execute(query))
+        return self.session.execute(
+            sa.select(t.id, t.label, t.issued_service_id, t.service_id, t.counter_id, t.served_by,
+                      *(sa.type_coerce(column, sa.String).label(column.name)
+                        for column in (t.status, t.priority, t.channel, t.service_day)),
+                      iso_text(t.issued_at).label("issued_at"),
+                      # service runs from its start, or the latest call when never started
+                      iso_text(sa.func.coalesce(t.started_at, t.called_at))
+                      .label("service_began_at"),
+                      iso_text(t.finished_at).label("finished_at"),
+                      t.note.is_not(None).label("triaged"), t.transfer_count, t.no_show_count,
+                      iso_text(t.first_called_at).label("first_called_at"))
+            .where(t.office_id == office_id, t.service_day.between(first, last))
+            .order_by(t.id)).all()
 
     def out_of_order_calls(self, office_id: int, first: date, last: date) -> list[tuple[int, str]]:
         """(ticket id, reason) of every call of the period's tickets that passed over a ticket
         that had waited longer ("" when a call somehow carries no reason)."""
-        rows = self.session.execute(
-            sa.select(ticket_events.c.ticket_id, ticket_events.c.data)
+        reason = ticket_events.c.data["out_of_order"].as_string()
+        return [(ticket_id, text or "") for ticket_id, text in self.session.execute(
+            sa.select(ticket_events.c.ticket_id, reason)
             .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
             .where(tickets.c.office_id == office_id, tickets.c.service_day.between(first, last),
                    ticket_events.c.kind == "called",
-                   # the few calls that carry a reason, not every call's JSON
-                   sa.cast(ticket_events.c.data, sa.Text).like('%"out_of_order"%')))
-        return [(ticket_id, str(data.get("out_of_order") or ""))
-                for ticket_id, data in rows if data and "out_of_order" in data]
+                   # the few calls that carry a reason (a text match first: cheap), not
+                   # every call's JSON
+                   sa.cast(ticket_events.c.data, sa.Text).like('%"out_of_order"%'),
+                   reason.is_not(None))).all()]
 
     def ratings_of_days(self, office_id: int, first: date, last: date) -> list:
         """The ratings of the period's visits as plain rows (ticket_id, service_id,
-        counter_id, clerk_id, score, dimensions): what the figures read, no comments."""
+        counter_id, clerk_id, score, dimensions): what the figures read, no comments. The
+        answers per dimension are read only where there are some (most ratings have none)."""
         r = ratings.c
-        return list(self.session.execute(
-            sa.select(r.ticket_id, r.service_id, r.counter_id, r.clerk_id, r.score, r.dimensions)
+        answered = sa.cast(r.dimensions, sa.Text).not_in(["{}", "null"])
+        return self.session.execute(
+            sa.select(r.ticket_id, r.service_id, r.counter_id, r.clerk_id, r.score,
+                      sa.case((answered, r.dimensions), else_=sa.null()).label("dimensions"))
             .join(tickets, tickets.c.id == r.ticket_id)
             .where(r.office_id == office_id, tickets.c.service_day.between(first, last))
-            .order_by(r.id)))
+            .order_by(r.id)).all()
 
     def first_online_day(self, office_id: int) -> date | None:
         return self.session.execute(

@@ -284,7 +284,8 @@ class Ticket:
         self.issued_at = issued_at
         self.queued_at = issued_at
         self.queue_key = issued_at
-        self.called_at = None
+        self.called_at = None        # the latest call
+        self.first_called_at = None  # the end of the wait the evidence measures
         self.started_at = None
         self.finished_at = None
         self.counter_id = None
@@ -320,6 +321,8 @@ class Ticket:
         self.status = TicketStatus.CALLED
         self.counter_id = counter_id
         self.called_at = now
+        if self.first_called_at is None:
+            self.first_called_at = now
         self.started_at = None
         self.served_by = int(actor.id) if actor.kind == "user" and actor.id else None
         data = {"waited_seconds": round((now - self.queued_at).total_seconds(), 1)}

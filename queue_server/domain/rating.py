@@ -163,7 +163,9 @@ def satisfaction(scores: list[int], served: int,
     """Figures of a set of ratings against the tickets served in the same scope. A figure
     with no data is None, never 0."""
     count = len(scores)
-    average = round(mean(scores), 3) if scores else None
+    # Whole scores: their sum over their count is the exact mean rounded once, as
+    # statistics.mean gives it, at a fraction of its cost over a year of ratings.
+    average = round(sum(scores) / count, 3) if scores else None
     by_dimension: dict[str, list[int]] = {}
     for answers in dimension_answers or []:
         for key, value in answers.items():

@@ -96,3 +96,49 @@ def test_the_self_assessment_answers_cannot_be_rewritten(db_url):
         refuses_rewrites(engine, assessment_answers, column="note")
     finally:
         engine.dispose()
+
+
+def test_tickets_called_before_0010_get_their_first_call_from_the_record(db_url):
+    """Migration 0010 keeps each ticket's first call on the ticket (the end of the GECC wait);
+    a database that already has called tickets gets it from the event record: the earliest
+    call, not the latest (here a no-show requeue called it twice)."""
+    from alembic import command
+
+    from queue_server.adapters.migrate import alembic_config, upgrade
+
+    with alembic_config(db_url) as config:
+        command.downgrade(config, "0009")
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.text(
+                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
+                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
+            for ticket_id, status in ((1, "finished"), (2, "waiting")):
+                conn.execute(sa.text(
+                    "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number,"
+                    " label, service_day, priority, channel, status, token, issued_at, queued_at,"
+                    " queue_key, called_at, version) VALUES (:id, 1, 1, 1, :id, 'A00' || :id,"
+                    " '2026-11-23', 'normal', 'kiosk', :status, 'tok' || :id,"
+                    " '2026-11-23 02:00:00', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
+                    " :called, 1)"),
+                    {"id": ticket_id, "status": status,
+                     "called": "2026-11-23 02:30:00" if ticket_id == 1 else None})
+            for minute in (30, 10):  # the requeue's call is the later one
+                conn.execute(sa.insert(ticket_events).values(
+                    ticket_id=1, office_id=1, kind="called",
+                    at=datetime(2026, 11, 23, 2, minute, tzinfo=timezone.utc),
+                    actor_kind="user", actor_id="4", service_id=1, data={}))
+    finally:
+        engine.dispose()
+    upgrade(db_url)
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            from queue_server.adapters.orm import tickets
+            first = dict(conn.execute(sa.select(tickets.c.id, tickets.c.first_called_at)).all())
+        assert first == {1: datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc), 2: None}
+    finally:
+        engine.dispose()
