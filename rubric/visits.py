@@ -53,6 +53,16 @@ class Visit:
     no_shows: int = 0
 
 
+# The record of one ticket as the evidence reads it from the database (Visits.from_rows):
+# kinds as text, ids of the counter and clerk as floats (NaN: none), instants parsed from text.
+RECORD = np.dtype([
+    ("id", "i8"), ("number", "O"), ("service_id", "i8"), ("final_service_id", "i8"),
+    ("counter_id", "f8"), ("clerk_id", "f8"), ("status", "O"), ("priority", "O"),
+    ("channel", "O"), ("day", "M8[D]"), ("issued", "M8[us]"), ("service_began", "M8[us]"),
+    ("finished", "M8[us]"), ("triaged", "?"), ("transfers", "i8"), ("no_shows", "i8"),
+    ("first_called", "M8[us]")])
+
+
 @dataclass
 class Visits:
     """The period's tickets, ordered by id. Ids of counters and clerks are 0 where none."""
@@ -112,39 +122,35 @@ class Visits:
             out_of_order={v.id: v.out_of_order for v in visits if v.out_of_order})
 
     @classmethod
-    def from_rows(cls, rows, out_of_order: dict[int, list[str]] | None = None) -> Visits:
-        """From the record's rows, each with: id, label, issued_service_id, service_id,
-        counter_id, served_by, status, priority, channel, service_day, the UTC instants
-        issued_at, service_began_at (the start of service, or the latest call when it was
-        never started), finished_at as ISO 8601 text ('YYYY-MM-DD HH:MM:SS.ffffff'; None:
-        none), triaged, transfer_count, no_show_count and first_called_at (text as the
-        others). Service runs from service_began_at to finished_at; only finished tickets
-        have one."""
-        if not rows:
-            return cls.of([])
-        (ids, labels, issued_for, service_ids, counter_ids, clerk_ids, statuses, priorities,
-         channels, days, issued, service_began, finished, triaged, transfers, no_shows,
-         first_called) = zip(*rows)
+    def from_rows(cls, rows: list[tuple],
+                  out_of_order: dict[int, list[str]] | None = None) -> Visits:
+        """From the record's rows: tuples in the order of RECORD's fields (times as ISO 8601
+        text, 'YYYY-MM-DD HH:MM:SS.ffffff', UTC; None where there is none; ids of counters
+        and clerks None where there is none). numpy converts the whole list at once, text
+        to instants included."""
+        table = np.array(rows, dtype=RECORD) if rows else np.zeros(0, dtype=RECORD)
 
-        def instants(values) -> np.ndarray:
-            # numpy parses the text in C; None is NaT, whose int64 is NO_TIME
-            return np.array(values, dtype="datetime64[us]").view(np.int64)
+        def column(name: str) -> np.ndarray:
+            return np.ascontiguousarray(table[name])
 
-        def ids_or_zero(values) -> np.ndarray:
-            return np.nan_to_num(np.array(values, dtype=np.float64)).astype(np.int64)
+        def instants(name: str) -> np.ndarray:
+            return column(name).view(np.int64)  # NaT is NO_TIME
 
-        status = np.array(statuses, dtype=object)
-        finished_at, began = instants(finished), instants(service_began)
-        done = (status == "finished") & (finished_at != NO_TIME) & (began != NO_TIME)
-        service_minutes = np.full(len(rows), np.nan)
-        service_minutes[done] = (finished_at[done] - began[done]) / 1e6 / 60
-        return cls.from_columns(
-            id=ids, number=labels, service_id=issued_for, final_service_id=service_ids,
-            counter_id=ids_or_zero(counter_ids), clerk_id=ids_or_zero(clerk_ids),
-            status=status, priority=priorities, channel=channels, day=days,
-            issued=instants(issued), first_called=instants(first_called), finished=finished_at,
-            service_minutes=service_minutes, triaged=np.array(triaged, dtype=bool),
-            transferred=np.array(transfers, dtype=bool), no_shows=no_shows,
+        status, finished, began = column("status"), instants("finished"), instants("service_began")
+        # Service runs from its start (or its latest call when never started) to the finish;
+        # only finished tickets have one.
+        done = (status == "finished") & (finished != NO_TIME) & (began != NO_TIME)
+        service_minutes = np.full(len(table), np.nan)
+        service_minutes[done] = (finished[done] - began[done]) / 1e6 / 60
+        return cls(
+            id=column("id"), number=table["number"].tolist(), service_id=column("service_id"),
+            final_service_id=column("final_service_id"),
+            counter_id=np.nan_to_num(column("counter_id")).astype(np.int64),
+            clerk_id=np.nan_to_num(column("clerk_id")).astype(np.int64),
+            status=status, priority=column("priority"), channel=column("channel"),
+            day=column("day"), issued=instants("issued"), first_called=instants("first_called"),
+            finished=finished, service_minutes=service_minutes, triaged=column("triaged"),
+            transferred=column("transfers") > 0, no_shows=column("no_shows"),
             out_of_order={i: tuple(r) for i, r in (out_of_order or {}).items()})
 
     @classmethod

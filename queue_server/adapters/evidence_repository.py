@@ -3,6 +3,7 @@ answers to the criteria (domain/assessment.py)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,13 +18,14 @@ class EvidenceRepository(SessionRepository):
     """The rows the evidence of a period is computed from, read in a few set-wise queries
     (a year of a busy office is a quarter of a million tickets: no per-ticket queries)."""
 
-    def visit_rows(self, office_id: int, first: date, last: date) -> list:
-        """Each ticket of the local days first..last, ordered by id. Times as ISO text
-        (iso_text), kinds as their plain strings: a year is
-        a quarter of a million rows, and a datetime or an enum for each of their values costs
-        more than the figures."""
+    def visit_rows(self, office_id: int, first: date, last: date) -> list[tuple]:
+        """Each ticket of the local days first..last, ordered by id, as a plain tuple in the
+        order of rubric.visits.RECORD. Times as ISO text (iso_text), kinds as their plain
+        strings, straight from the driver's cursor (nothing here needs a conversion): a year
+        is a quarter of a million rows, and a datetime, an enum or a Row for each of them
+        costs more than all the figures."""
         t = tickets.c
-        return self.session.execute(
+        result = self.session.execute(
             sa.select(t.id, t.label, t.issued_service_id, t.service_id, t.counter_id, t.served_by,
                       *(sa.type_coerce(column, sa.String).label(column.name)
                         for column in (t.status, t.priority, t.channel, t.service_day)),
@@ -35,7 +37,11 @@ class EvidenceRepository(SessionRepository):
                       t.note.is_not(None).label("triaged"), t.transfer_count, t.no_show_count,
                       iso_text(t.first_called_at).label("first_called_at"))
             .where(t.office_id == office_id, t.service_day.between(first, last))
-            .order_by(t.id)).all()
+            .order_by(t.id))
+        try:
+            return result.cursor.fetchall()
+        finally:
+            result.close()
 
     def out_of_order_calls(self, office_id: int, first: date, last: date) -> list[tuple[int, str]]:
         """(ticket id, reason) of every call of the period's tickets that passed over a ticket
@@ -51,18 +57,24 @@ class EvidenceRepository(SessionRepository):
                    sa.cast(ticket_events.c.data, sa.Text).like('%"out_of_order"%'),
                    reason.is_not(None))).all()]
 
-    def ratings_of_days(self, office_id: int, first: date, last: date) -> list:
-        """The ratings of the period's visits as plain rows (ticket_id, service_id,
+    def ratings_of_days(self, office_id: int, first: date, last: date) -> list[tuple]:
+        """The ratings of the period's visits as plain tuples (ticket_id, service_id,
         counter_id, clerk_id, score, dimensions): what the figures read, no comments. The
-        answers per dimension are read only where there are some (most ratings have none)."""
+        answers per dimension are read only where there are some (most ratings have none);
+        the rest straight from the driver's cursor, as the visits are."""
         r = ratings.c
         answered = sa.cast(r.dimensions, sa.Text).not_in(["{}", "null"])
-        return self.session.execute(
+        result = self.session.execute(
             sa.select(r.ticket_id, r.service_id, r.counter_id, r.clerk_id, r.score,
-                      sa.case((answered, r.dimensions), else_=sa.null()).label("dimensions"))
+                      sa.case((answered, sa.cast(r.dimensions, sa.Text)), else_=sa.null()))
             .join(tickets, tickets.c.id == r.ticket_id)
             .where(r.office_id == office_id, tickets.c.service_day.between(first, last))
-            .order_by(r.id)).all()
+            .order_by(r.id))
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        return [row if row[5] is None else (*row[:5], json.loads(row[5])) for row in rows]
 
     def first_online_day(self, office_id: int) -> date | None:
         return self.session.execute(

@@ -68,7 +68,8 @@ class Evidence:
                         for s in uow.offices.services(office.id)}
             counters = {c.id: c.name for c in uow.offices.counters(office.id)}
             visits = self._visits(uow, office.id, first, last)
-            ratings = uow.evidence.ratings_of_days(office.id, first, last)
+            ratings = [RatingRow._make(row) for row in
+                       uow.evidence.ratings_of_days(office.id, first, last)]
             start, end = office.day_bounds(first, last)
             data = EvidenceInput(
                 period=Period(first, last), timezone=office.timezone, visits=visits,
