@@ -48,7 +48,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_queue import Server, machine_facts  # noqa: E402
+from bench_queue import Server, create_token, machine_facts  # noqa: E402
 from common import free_port, loadavg, now, pct, show_server_log, stop_and_clean  # noqa: E402
 
 CHROMIUM = os.environ.get("GECC_CHROMIUM", "/usr/bin/chromium")
@@ -250,9 +250,10 @@ class Phase:
 
 
 class Bench:
-    def __init__(self, base: str, console, display, args):
+    def __init__(self, base: str, console, display, args, kiosk_token: str):
         self.base, self.console, self.display, self.args = base, console, display, args
         self.http = requests.Session()
+        self.kiosk_auth = {"Authorization": f"Bearer {kiosk_token}"}  # issues as a kiosk
         services = self.http.get(f"{base}/api/v1/services", timeout=10).json()
         self.service_id = next(s["id"] for s in services if s.get("code") == SERVICE_CODE)
         self.issued = 0
@@ -263,7 +264,7 @@ class Bench:
 
     def issue(self, count: int = 1) -> None:
         for _ in range(count):
-            r = self.http.post(f"{self.base}/api/v1/tickets",
+            r = self.http.post(f"{self.base}/api/v1/tickets", headers=self.kiosk_auth,
                                json={"service_id": self.service_id, "channel": "kiosk"}, timeout=30)
             if r.status_code != 201:
                 raise RuntimeError(f"POST /api/v1/tickets: HTTP {r.status_code} {r.text[:200]}")
@@ -455,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
                 skew = clock_skew(console, display)
                 print(f"pages ready (visibility display/console: {vis}); "
                       f"page clock skew {skew:+.2f} ms", flush=True)
-                bench = Bench(server.base, console, display, args)
+                bench = Bench(server.base, console, display, args,
+                              kiosk_token=create_token(db_url, workdir, device="bench-kiosk"))
 
                 phases: list[Phase] = []
                 bench.top_up()

@@ -282,6 +282,10 @@ def main() -> int:
         services = app.extensions["gecc"]
         seed_demo_office(services, app.config["TIMEZONE"])
         token = services.accounts.create_token("manager", "profile")
+        from queue_server.domain.model import device_username
+        services.accounts.ensure_device(services.queries.office()["id"], "profile-kiosk")
+        kiosk_auth = {"Authorization": "Bearer "
+                      + services.accounts.create_token(device_username("profile-kiosk"), "profile")}
         import queue_server.app
         print(f"queue_server from {Path(queue_server.app.__file__).parent}")
         meter = SqlMeter(services.engine)
@@ -290,7 +294,8 @@ def main() -> int:
         sids = [s["id"] for s in client.get("/api/v1/services").get_json()]
 
         def issue(i):
-            r = client.post("/api/v1/tickets", json={"service_id": sids[i % len(sids)], "channel": "kiosk"})
+            r = client.post("/api/v1/tickets", headers=kiosk_auth,
+                            json={"service_id": sids[i % len(sids)], "channel": "kiosk"})
             assert r.status_code == 201, r.get_data(as_text=True)
 
         def call(i):

@@ -27,13 +27,19 @@ def rating_tablet(counter_id: int):
 @display.get("/display/speech/<number>/<counter>.wav")
 def spoken_call(number: str, counter: str):
     """A call spoken by the server, for a lobby browser with no Thai voice of its own."""
-    from .speech import SpeechUnavailable, call_wav
+    from . import speech
 
+    number, counter = number.upper()[:8], counter[:3]
+    if not (speech.NUMBER.match(number) and speech.COUNTER.match(counter)):
+        return {"error": {"code": "invalid_input", "message":
+                          "a call is a ticket number like A023 and a counter number"}}, 400
+    # Only calls that happened: the server is no speech synthesiser for anyone who asks.
+    if not flask.current_app.extensions["gecc"].queries.called_lately(number, int(counter)):
+        return {"error": {"code": "not_found",
+                          "message": f"{number} was not called at counter {counter} today."}}, 404
     try:
-        audio = call_wav(number.upper()[:8], counter[:3])
-    except ValueError as exc:
-        return {"error": {"code": "invalid_input", "message": str(exc)}}, 400
-    except SpeechUnavailable as exc:
+        audio = speech.call_wav(number, counter)
+    except speech.SpeechUnavailable as exc:
         return {"error": {"code": "speech_unavailable", "message": str(exc)}}, 404
     response = flask.Response(audio, mimetype="audio/wav")
     response.headers["Cache-Control"] = "public, max-age=86400"

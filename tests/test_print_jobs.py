@@ -76,8 +76,7 @@ def test_a_kiosk_ticket_prints_once_and_is_acknowledged(api, app, device, local_
     assert row["payload"]["office"]["timezone"] == "Asia/Bangkok"
 
 
-def test_reception_and_online_tickets_make_no_job_unless_a_printer_is_named(api, app):
-    api.issue(1, channel="online")
+def test_reception_tickets_make_no_job_unless_a_printer_is_named(api, app):
     api.post("/tickets", {"service_id": 1, "channel": "reception"}, as_="reception")
     assert job_rows(app) == []
     desk = api.post("/tickets", {"service_id": 1, "channel": "reception", "kiosk_id": "desk-1"},

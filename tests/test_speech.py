@@ -10,7 +10,11 @@ from conftest import require_service
 def test_the_server_speaks_a_call_as_a_wav(sqlite_app):
     require_service("espeak-ng", shutil.which("espeak-ng") is not None, "apt-get install espeak-ng")
     client = sqlite_app.test_client()
-    answer = client.get("/display/speech/A023/3.wav")
+    token = sqlite_app.extensions["gecc"].accounts.create_token("staff1")
+    assert client.post("/api/v1/tickets", json={"service_id": 2}).status_code == 201
+    assert client.post("/api/v1/counters/3/call-next", json={},
+                       headers={"Authorization": f"Bearer {token}"}).json["number"] == "B001"
+    answer = client.get("/display/speech/B001/3.wav")
     assert answer.status_code == 200 and answer.mimetype == "audio/wav"
     with wave.open(io.BytesIO(answer.data)) as audio:
         seconds = audio.getnframes() / audio.getframerate()

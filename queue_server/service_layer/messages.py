@@ -126,7 +126,8 @@ def collect(changes: Changes, views, now: datetime) -> list[Message]:
         for room in (Rooms.DISPLAY, Rooms.counter(call.counter.id), Rooms.ticket(call.ticket.token)):
             messages.append(Message("ticket_called", body, room))
     for ticket in changes.tickets.values():
-        messages.append(Message("ticket_updated", views.ticket(ticket), Rooms.ticket(ticket.token)))
+        messages.append(Message("ticket_updated", views.holder_ticket(ticket),
+                                Rooms.ticket(ticket.token)))
         if ticket.status.value == "finished" and ticket.counter_id:
             # Finished in this unit of work (a finished ticket changes no more): the rating
             # tablet of its counter offers the rating now.

@@ -10,7 +10,7 @@ from ..domain.model import Channel, Priority, Ticket, format_ticket_number
 from .context import Context
 from .messages import call_view, iso
 from .summary import day_summary
-from .views import ticket_view
+from .views import holder_ticket, ticket_view
 
 
 class Queries:
@@ -25,7 +25,7 @@ class Queries:
             ticket = uow.tickets.ticket_by_token(token)
             if ticket is None:
                 raise NotFound("There is no ticket with that code.")
-            return self.context.views(uow, ticket.office_id).ticket(ticket)
+            return holder_ticket(self.context.views(uow, ticket.office_id).ticket(ticket))
 
     def ticket_room_ok(self, token: str) -> bool:
         with self._reading() as uow:
@@ -81,6 +81,19 @@ class Queries:
                     "services": [views.service_view(s, now, stats[s.id]) for s in services],
                     "counters": [views.counter(c, public=True) for c in counters.values()],
                     "recent_calls": calls, "server_time": iso(now)}
+
+    def called_lately(self, number: str, counter_number: int, office_id: int | None = None,
+                      among: int = 50) -> bool:
+        """Whether ticket `number` was called (or recalled) today at the counter numbered
+        `counter_number`, among the day's latest `among` calls: what the lobby may ask the
+        server to speak (it asks within seconds of the call)."""
+        with self._reading() as uow:
+            office = self.context.views(uow, office_id).office()
+            day = office.service_day(self.context.clock())
+            numbers = {c.id: c.number for c in uow.offices.counters(office.id)}
+            return any(numbers.get(event.counter_id) == counter_number
+                       and uow.tickets.ticket(event.ticket_id).label == number
+                       for event in uow.tickets.recent_calls(office.id, day, limit=among))
 
     def day_summary(self, office_id: int | None = None, day: date | None = None) -> dict:
         """The manager's view of one day (today by default) in the office's time."""

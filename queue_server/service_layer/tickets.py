@@ -16,7 +16,7 @@ from .context import Context
 from .messages import Call
 from .printing import queue_print_job
 from .unit_of_work import UnitOfWork
-from .views import Views
+from .views import Views, holder_ticket
 
 UNSEEN = object()  # call-next without saying what the console shows
 
@@ -85,7 +85,8 @@ class Tickets:
             ticket = uow.tickets.ticket_by_token(token)
             if ticket is None:
                 raise NotFound("There is no ticket with that code.")
-            return self._change(uow, ticket, lambda t, now: t.cancel(now, Actor("citizen")))
+            return holder_ticket(
+                self._change(uow, ticket, lambda t, now: t.cancel(now, Actor("citizen"))))
         return self.context.write(run)
 
     # --- counters -----------------------------------------------------------------------

@@ -99,6 +99,10 @@ class Views:
         self._tickets[ticket.id] = view
         return view
 
+    def holder_ticket(self, ticket: Ticket) -> dict:
+        """The ticket as its holder sees it (status page, ticket room): no triage note."""
+        return holder_ticket(self.ticket(ticket))
+
     def counter(self, counter: Counter, public: bool = False) -> dict:
         """One counter with its current ticket (`public`: without token and triage note)."""
         current = self.uow.tickets.ticket_at_counter(counter.id)
@@ -153,6 +157,12 @@ def ticket_view(ticket: Ticket, service: Service, counter: Counter | None, ahead
         "note": ticket.note,
         "status_url": f"{public_url.rstrip('/')}/t/{ticket.token}",
     }
+
+
+def holder_ticket(view: dict) -> dict:
+    """A ticket as its holder sees it (the token's status page and room): no triage note,
+    which is the reception desk's word to the clerk."""
+    return {k: v for k, v in view.items() if k != "note"}
 
 
 def public_ticket(view: dict) -> dict:

@@ -51,27 +51,38 @@ def services():
 
 
 @api.post("/tickets")
-@op("Issue a ticket (kiosk, online; the reception channel needs staff)", m.TicketView,
-    status=201, body=schemas.IssueTicket, errors=[401, 403, 404, 409], public_or_staff=True)
+@op("Issue a ticket (kiosk; the reception channel and a triage note need the reception desk)",
+    m.TicketView, status=201, body=schemas.IssueTicket, errors=[401, 403, 404, 409],
+    public_or_staff=True)
+@public
 def issue_ticket():
     body = schemas.parse(schemas.IssueTicket)
-    if body.channel == Channel.RECEPTION:
-        # The reception channel is counted as GECC first-reception evidence: staff only.
-        member = staff_member()
+    member = staff_member()
+    if body.channel == Channel.ONLINE:
+        # Online tickets are GECC's online-share evidence: they come from a booking's
+        # check-in (POST /bookings/check-in), never from a caller who says so.
+        raise Forbidden("Online tickets come from a booking's check-in.")
+    if body.channel == Channel.RECEPTION or body.note is not None:
+        # The reception channel is counted as GECC first-reception evidence, and the triage
+        # note is the desk's word to the clerk: the reception desk's only.
         if member is None:
-            raise Unauthorized("Tickets for the reception channel are issued by logged-in staff.")
+            raise Unauthorized("Reception tickets and triage notes come from the reception "
+                               "desk: log in.")
         if member.role not in RECEPTION_ROLES:
-            raise Forbidden(f"A {member.role.value} may not issue reception tickets.")
+            raise Forbidden(f"A {member.role.value} may not issue reception tickets or "
+                            "write a triage note.")
+    if body.channel == Channel.RECEPTION:
         who = actor()
     else:
-        who = Actor("kiosk", body.kiosk_id) if body.channel == Channel.KIOSK else Actor("citizen")
+        who = Actor("kiosk", body.kiosk_id)
     ticket = gecc().tickets.issue_ticket(body.service_id, body.priority, body.channel, who,
-                                  kiosk_id=body.kiosk_id, note=body.note, print_ticket=body.print)
+                                         kiosk_id=body.kiosk_id, note=body.note,
+                                         print_ticket=body.print)
     return flask.jsonify(ticket), 201
 
 
 @api.get("/tickets/<token>")
-@op("A ticket's status for its holder: ahead, eta, counter", m.TicketView, errors=[404])
+@op("A ticket's status for its holder: ahead, eta, counter", m.HolderTicketView, errors=[404])
 @public
 def ticket_status(token: str):
     if len(token) > 64:
@@ -186,7 +197,7 @@ def transfer(ticket_id: int):
 
 
 @api.post("/tickets/<id:ticket_id>/cancel")
-@op("Withdraw: staff, or the citizen with the token", m.TicketView,
+@op("Withdraw: staff, or the citizen with the token", m.HolderTicketView,
     body=schemas.CancelTicket, errors=[401, 404, 409], public_or_staff=True)
 @public
 def cancel(ticket_id: int):
@@ -194,6 +205,10 @@ def cancel(ticket_id: int):
     body = schemas.parse(schemas.CancelTicket)
     member = staff_member()
     if member is not None:
+        # Clerks and the reception desk withdraw tickets; a device's token (a print agent, a
+        # rating tablet) never does.
+        if member.role not in COUNTER_ROLES | RECEPTION_ROLES:
+            raise Forbidden(f"A {member.role.value} may not cancel tickets.")
         return flask.jsonify(gecc().tickets.cancel(ticket_id, actor()))
     if not body.token:
         raise Unauthorized("Send the ticket's token, or log in as staff.")

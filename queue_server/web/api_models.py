@@ -137,12 +137,17 @@ class PublicTicketView(Answer):
     transfer_count: int
 
 
-class TicketView(PublicTicketView):
-    """A ticket as its holder and staff see it."""
+class HolderTicketView(PublicTicketView):
+    """A ticket as its holder sees it (no triage note: that is for staff)."""
 
     token: str = Field(description="The holder's secret: status page, cancel")
-    note: str | None
     status_url: str
+
+
+class TicketView(HolderTicketView):
+    """A ticket as staff see it: with the reception desk's triage note."""
+
+    note: str | None
     repeated: bool | None = Field(default=None, description="call-next: a repeated press, "
                                                             "the counter's current ticket")
     print_job: PrintJobBrief | None = Field(default=None, description="When it is printed")

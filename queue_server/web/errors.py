@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
 from ..service_layer.messages import error_body
+from .schemas import NUL_REFUSED, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,17 @@ def _wants_json() -> bool:
 
 
 def init_errors(app: flask.Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL in the path, the query or a form: 400 before any view runs (PostgreSQL would
+        fail on it: a 500). JSON bodies are checked where they are parsed (schemas.parse)."""
+        request = flask.request
+        texts = [request.path, *request.args.keys(), *request.args.values()]
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.form:
+            texts += [*request.form.keys(), *request.form.values()]
+        if any("\x00" in text for text in texts):
+            raise InvalidInput(NUL_REFUSED)
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         extra = {"details": exc.details} if getattr(exc, "details", None) else {}

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import flask
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .auth import SessionUser, csrf
+from .auth import MANAGER_ROLES, RECEPTION_ROLES, SessionUser, csrf
 from .limits import public
 
 pages = flask.Blueprint("pages", __name__)
@@ -38,9 +38,11 @@ CONTENT_SECURITY_POLICY = "; ".join((
 
 @pages.after_app_request
 def content_security_policy(response: flask.Response) -> flask.Response:
-    """The policy on every HTML response of the app (kiosk and display pages too)."""
+    """The policy on every HTML response of the app (kiosk and display pages too), and on
+    every response: no type sniffing (an answer is what its Content-Type says)."""
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 
 
@@ -91,16 +93,30 @@ def counter_console():
     return flask.render_template("counter.html", user=current_user.member)
 
 
+def _refused_unless(roles: set, page_th: str, page_en: str, roles_th: str, roles_en: str):
+    """A page for other roles answers 403 with a page that says so (its data calls are
+    refused too: this is not the only guard)."""
+    member = current_user.member
+    if member.role in roles:
+        return None
+    return flask.render_template("forbidden.html", user=member, page_th=page_th,
+                                 page_en=page_en, roles_th=roles_th, roles_en=roles_en), 403
+
+
 @pages.get("/reception")
 @login_required
 def reception():
-    return flask.render_template("reception.html", user=current_user.member)
+    refused = _refused_unless(RECEPTION_ROLES, "หน้าประชาสัมพันธ์", "The reception page",
+                              "จุดประชาสัมพันธ์และผู้จัดการ", "the reception desk and managers")
+    return refused or flask.render_template("reception.html", user=current_user.member)
 
 
 @pages.get("/manager")
 @login_required
 def manager():
-    return flask.render_template("manager.html", user=current_user.member)
+    refused = _refused_unless(MANAGER_ROLES, "หน้าผู้จัดการ", "The manager's page",
+                              "ผู้จัดการและผู้ดูแลระบบ", "managers and administrators")
+    return refused or flask.render_template("manager.html", user=current_user.member)
 
 
 @pages.get("/t/<token>")

@@ -199,6 +199,23 @@ class InvalidInput(DomainError):
         self.details = details or []
 
 
+# PostgreSQL cannot store a NUL character in text (the driver fails: a 500), and no name,
+# note or code has one: refused wherever text comes in (here and web/errors.py).
+NUL_REFUSED = "Text may not contain the NUL character (\\u0000)."
+
+
+def _holds_nul(value, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 64:  # bodies this deep are no body of this API; pydantic refuses the shape
+        return False
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v, depth + 1) for v in value)
+    return False
+
+
 def parse(model: type[Body]) -> Body:
     """The request's JSON body as `model`, or a 400 that says what is wrong."""
     from pydantic import ValidationError
@@ -207,11 +224,16 @@ def parse(model: type[Body]) -> Body:
     if request.content_length == 0 or (not request.data and request.method == "POST"):
         data = {}
     else:
-        data = request.get_json(silent=True, force=True)
+        try:
+            data = request.get_json(silent=True, force=True)
+        except RecursionError:  # [[[[...]]]] deeper than the parser's stack
+            raise InvalidInput("The body is nested too deeply.") from None
         if data is None:
             raise InvalidInput("The body is not valid JSON.")
     if not isinstance(data, dict):
         raise InvalidInput("The body must be a JSON object.")
+    if _holds_nul(data):
+        raise InvalidInput(NUL_REFUSED)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,133 @@
+"""What an attacker in the hall found (issue 14), each tried again: a staff-only note reaching
+the citizen or coming from the citizen, a NUL byte or a deeply nested body ending in a 500, a
+device cancelling tickets, a clerk opening the manager's page, the speech endpoint as a free
+speech synthesiser, and an anonymous caller claiming the online channel. Bounded in time; on
+SQLite and PostgreSQL where the database takes part."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from queue_server.live.sockets import socketio
+
+NOTE = "ขอคำแนะนำเรื่องที่ดิน โทร 081-234-5678"
+
+
+def _reception_ticket(api) -> dict:
+    answer = api.post("/tickets", {"service_id": 4, "channel": "reception", "note": NOTE},
+                      as_="reception")
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+def test_the_triage_note_reaches_staff_and_never_the_citizen(app, api):
+    ticket = _reception_ticket(api)
+    holder = socketio.test_client(app)
+    holder.emit("join", {"room": f"ticket:{ticket['token']}"}, callback=True)
+    api.call_next(4, as_="staff1")
+
+    raw = api.client.get(f"/api/v1/tickets/{ticket['token']}")
+    assert raw.status_code == 200 and NOTE not in raw.get_data(as_text=True)
+    assert "note" not in raw.json
+    for event in holder.get_received():  # the snapshot, the call, the updates
+        assert NOTE not in json.dumps(event, ensure_ascii=False), event["name"]
+    waiting = api.get("/counters/4", as_="staff1").json  # staff still see it
+    assert waiting["current"]["note"] == NOTE
+
+
+def test_only_the_reception_desk_writes_a_note(api):
+    for who, status in ((None, 401), ("staff1", 403)):
+        answer = api.post("/tickets", {"service_id": 1, "note": "ให้เรียกก่อน"}, as_=who)
+        assert answer.status_code == status, (who, answer.json)
+        assert "note" in answer.json["error"]["message"]
+    assert api.get("/counters/1/waiting", as_="staff1").json["waiting"] == []  # nothing issued
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tickets/%00", "/t/%00/qr.svg", "/t/%00",
+                                  "/api/v1/tickets/abc%00def"])
+def test_a_nul_byte_in_a_path_is_a_4xx(app, path):
+    answer = app.test_client().get(path)
+    assert 400 <= answer.status_code < 500, (path, answer.status_code)
+
+
+def test_a_nul_byte_in_a_body_is_a_400_and_changes_nothing(api):
+    for path, body, as_ in (("/tickets", {"service_id": 4, "channel": "reception",
+                                          "note": "a\x00b"}, "reception"),
+                            ("/office/notice", {"text": "ปิด\x00"}, "manager")):
+        answer = api.post(path, body, as_=as_)
+        assert answer.status_code == 400, (path, answer.json)
+        assert answer.json["error"]["code"] == "invalid_input"
+    assert api.get("/office").json.get("notice") in (None, "")
+    assert api.get("/counters/4/waiting", as_="staff1").json["waiting"] == []
+
+
+def test_a_deeply_nested_body_is_a_400(api):
+    deep = '{"a": ' * 5_000 + "1" + "}" * 5_000  # 40 kB: under the size limit, too deep to parse
+    answer = api.client.post("/api/v1/tickets", data=deep, content_type="application/json")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "invalid_input"
+
+
+def test_a_device_cannot_cancel_tickets(app, api):
+    ticket = api.issue(1)
+    from queue_server.domain.model import device_username
+    accounts = app.extensions["gecc"].accounts  # as `gecc-queue token create --device K1` does
+    accounts.ensure_device(api.get("/office").json["id"], "K1")
+    token = accounts.create_token(device_username("K1"))
+    answer = api.client.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403
+    assert api.get(f"/tickets/{ticket['token']}").json["status"] == "waiting"
+
+
+def _logged_in(app, username: str):
+    client = app.test_client()
+    page = client.get("/login")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post("/login", data={"username": username, "password": f"{username}-demo",
+                                         "csrf_token": csrf})
+    assert answer.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("page, refused, allowed", [
+    ("/manager", ["staff1", "reception"], ["manager", "admin"]),
+    ("/reception", ["staff1"], ["reception", "manager"]),
+])
+def test_staff_pages_refuse_the_wrong_role(sqlite_app, page, refused, allowed):
+    for username in refused:
+        answer = _logged_in(sqlite_app, username).get(page)
+        assert answer.status_code == 403, (page, username)
+        assert "ไม่มีสิทธิ์" in answer.text  # said in Thai, not a blank error
+    for username in allowed:
+        assert _logged_in(sqlite_app, username).get(page).status_code == 200, (page, username)
+
+
+def test_speech_only_for_calls_that_happened(app, api, monkeypatch):
+    """The lobby asks for the spoken call of a number just called at a counter; any other
+    number/counter pair is refused before anything is synthesised."""
+    import display.speech as speech
+    made = []
+    monkeypatch.setattr(speech, "call_wav",
+                        lambda number, counter, **kw: made.append((number, counter)) or b"RIFF")
+    client = app.test_client()
+    assert client.get("/display/speech/A001/1.wav").status_code == 404  # never called
+    api.issue(1)
+    api.call_next(1)
+    assert client.get("/display/speech/A001/1.wav").status_code == 200
+    assert client.get("/display/speech/A001/2.wav").status_code == 404  # not at counter 2
+    assert client.get("/display/speech/A999/1.wav").status_code == 404
+    assert made == [("A001", "1")]
+
+
+def test_an_anonymous_caller_cannot_claim_the_online_channel(api):
+    answer = api.post("/tickets", {"service_id": 1, "channel": "online"})
+    assert answer.status_code == 403
+    assert api.get("/counters/1/waiting", as_="staff1").json["waiting"] == []
+
+
+def test_every_answer_says_nosniff(app, api):
+    for answer in (api.get("/services"), app.test_client().get("/kiosk"),
+                   api.get("/tickets/no-such")):
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff"
