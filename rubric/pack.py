@@ -51,9 +51,16 @@ def ticket_rows(visits: list[Visit], service_codes: dict[int, str], counters: di
     } for v in visits]
 
 
-def write_pack(out: Path, report: dict, rows: list[dict]) -> list[Path]:
-    """Write the pack's files into `out` (made if missing); the paths written."""
+def write_pack(out: Path, report: dict, rows: list[dict],
+               complaints: list[dict] | None = None) -> list[Path]:
+    """Write the pack's files into `out` (made if missing); the paths written. `complaints`:
+    complaints.csv's rows (rubric/complaints.py complaint_rows)."""
     out.mkdir(parents=True, exist_ok=True)
+    from .complaints import COMPLAINT_COLUMNS
+    with open(out / "complaints.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COMPLAINT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(complaints or [])
     written = [out / "evidence.json", out / "tickets.csv", out / "evidence.xlsx",
                out / "report.pdf"]
     written[0].write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -64,7 +71,7 @@ def write_pack(out: Path, report: dict, rows: list[dict]) -> list[Path]:
     write_workbook(written[2], report, rows)
     from .report import write_report
     write_report(written[3], report)
-    return written
+    return written + [out / "complaints.csv"]
 
 
 def write_workbook(path: Path, report: dict, rows: list[dict]) -> None:

@@ -10,11 +10,13 @@ from datetime import date
 
 from pathlib import Path
 
+from rubric.complaints import ComplaintRow, complaint_rows
 from rubric.evidence import (CounterChange, EvidenceInput, Period, ServiceInfo, Visit,
                              evidence)
 from rubric.pack import ticket_rows, write_pack
 from rubric.score import assess
 
+from ..domain.complaint import categories_from_json
 from ..domain.errors import DomainError
 from .assessment import latest_answers
 from .context import Context
@@ -31,6 +33,7 @@ class EvidenceData:
     services: dict[int, ServiceInfo]
     counters: dict[int, str]
     ratings: dict[int, int]  # ticket id -> score
+    complaints: list = None  # ComplaintRow of the period (complaints.csv)
 
 
 class Evidence:
@@ -48,7 +51,9 @@ class Evidence:
         data = self.data(office_id, first, last)
         rows = ticket_rows(data.visits, {i: s.code for i, s in data.services.items()},
                            data.counters, data.ratings)
-        return write_pack(Path(out), data.report, rows)
+        return write_pack(Path(out), data.report, rows, complaint_rows(
+            data.complaints, date.fromisoformat(data.report["complaints"]["as_of"]),
+            data.report["timezone"]))
 
     def data(self, office_id: int | None, first: date | None = None,
              last: date | None = None) -> EvidenceData:
@@ -67,12 +72,16 @@ class Evidence:
             visits = self._visits(uow, office.id, first, last)
             ratings = uow.evidence.ratings_of_days(office.id, first, last)
             start, end = office.day_bounds(first, last)
+            complaints = [ComplaintRow(*r) for r in uow.complaints.evidence_rows(office.id, start, end)]
             data = EvidenceInput(
                 period=Period(first, last), timezone=office.timezone, visits=visits,
                 services=list(services.values()), ratings=ratings,
                 names={"services": {i: s.code for i, s in services.items()},
                        "counters": counters,
-                       "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)}},
+                       "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)},
+                       "complaint_categories": {c.key: (c.name_th, c.name_en) for c in
+                                                categories_from_json(office.complaint_categories)}},
+                complaints=complaints, as_of=today,
                 alerts=uow.alerts.raised_between(office.id, start, end),
                 online_since=uow.evidence.first_online_day(office.id),
                 counter_changes=[CounterChange(*change)
@@ -83,7 +92,7 @@ class Evidence:
                       latest_answers(uow.evidence.answers(office.id), last).items()}
             report["items"], report["score"] = assess(report, manual)
             return EvidenceData(report, visits, services, counters,
-                                {r.ticket_id: r.score for r in ratings})
+                                {r.ticket_id: r.score for r in ratings}, complaints)
 
     @staticmethod
     def _visits(uow, office_id: int, first: date, last: date) -> list[Visit]:
