@@ -391,3 +391,32 @@ def test_the_pages_are_served(app, api):
     # The due days come from the office's setting.
     assert form_api["due_days"] == 15
     assert date.fromisoformat(file_complaint(api).json["due_on"]) == date(2026, 11, 23) + timedelta(days=15)
+
+
+def test_the_privacy_command_erases_old_complaint_contacts(sqlite_url, clock, tmp_path):
+    """`gecc-queue privacy erase` erases contacts of complaints concluded over a year ago."""
+    import subprocess
+    import sys
+    from datetime import datetime, timezone
+
+    from conftest import Api
+    app = make_app(sqlite_url, clock)
+    try:
+        api = Api(app)
+        code = file_complaint(api, contact=CONTACT).json["code"]
+        api.post(f"/complaints/{staff_id_of(app, code)}/status", {"status": "resolved"}, as_="staff1")
+        with app.extensions["gecc"].engine.begin() as conn:  # resolved 366 days before today
+            conn.execute(sa.update(complaints).values(
+                resolved_at=datetime.now(timezone.utc) - timedelta(days=366)))
+    finally:
+        app.extensions["gecc"].engine.dispose()
+    done = subprocess.run([sys.executable, "-m", "queue_server.cli", "privacy", "erase",
+                           "--db", sqlite_url], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "erased 1 complaint contact" in done.stdout
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        [(contact, status)] = conn.execute(sa.select(complaints.c.contact, complaints.c.status))
+    engine.dispose()
+    assert (contact, status) == (None, "resolved")
