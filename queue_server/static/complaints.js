@@ -197,5 +197,7 @@
     }, function (err) { report(err, $("#in-error")); }).then(function () { $("#in-send").disabled = false; });
   });
 
+  var asked = new URLSearchParams(location.search).get("q");   // the manager's alert links here
+  if (asked) $("#f-q").value = asked;
   GECC.loadOffice().then(load);
 })();
