@@ -5,7 +5,7 @@ register; the citizen's tracking page shows each step live, and again after a re
 the contact, the clerk's name or an internal note. Bad input is refused in Thai and English
 and stores nothing.
 
-`GECC_UPDATE_SCREENS=1 python -m pytest tests/browser/test_complaints.py` also writes
+`GECC_UPDATE_SCREENS=1 python -m pytest tests/browser/test_complaint_pages.py` also writes
 docs/screens/phone-complaint.png, phone-complaint-tracking.png and complaint-register.png."""
 
 from __future__ import annotations
