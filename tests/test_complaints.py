@@ -253,8 +253,9 @@ def test_files_are_checked_by_their_content_and_a_refusal_stores_nothing(app, ap
     assert mixed.status_code == 415
     assert rows(app, complaints) == [] and rows(app, attachments_table) == []
 
-    good = multipart(api, [("หลุม.png", PNG)], contact=CONTACT, category="hardship")
+    good = multipart(api, [("หลุม.png", PNG)], contact=CONTACT, category="hardship", consent="true")
     assert good.status_code == 201, good.json
+    assert rows(app, complaint_events)[0]["data"]["consent"] is True  # the ticked PDPA line
     [attachment] = rows(app, attachments_table)
     assert attachment["owner_kind"] == "complaint" and attachment["uploaded_by"] is None
     assert attachment["content_type"] == "image/png"

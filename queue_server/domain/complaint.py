@@ -189,7 +189,8 @@ class Complaint:
              now: datetime, today: date, policy: ComplaintPolicy,
              categories: tuple[Category, ...], actor: Actor, contact: str | None = None,
              ticket_id: int | None = None, due_days: int | None = None,
-             code: str | None = None, via: str | None = None) -> Complaint:
+             code: str | None = None, via: str | None = None,
+             consent: bool | None = None) -> Complaint:
         """A new complaint, checked against the rules; the caller stores it."""
         text = (text or "").strip()
         if not text:
@@ -211,6 +212,8 @@ class Complaint:
         data = {"channel": channel.value, "category": category, "due_on": due.isoformat()}
         if via:
             data["via"] = via
+        if consent:  # the citizen ticked the public form's PDPA line
+            data["consent"] = True
         if ticket_id is not None:
             data["ticket_id"] = ticket_id
         complaint._record(ComplaintEventKind.RECEIVED, now, actor, data=data)

@@ -67,7 +67,7 @@ class Complaints:
              contact: str | None = None, ticket_token: str | None = None,
              channel: ComplaintChannel = ComplaintChannel.ONLINE, uploads: list[Upload] = (),
              office_id: int | None = None, via: str | None = None, print_receipt: bool = False,
-             kiosk_id: str | None = None) -> dict:
+             kiosk_id: str | None = None, consent: bool | None = None) -> dict:
         """A new complaint with its files, all or nothing: a refused file stores no complaint.
         Answers the receipt: the tracking code, its page and QR code."""
         checked = self._check_uploads(uploads, already=0)
@@ -84,7 +84,7 @@ class Complaints:
             complaint = Complaint.file(
                 office.id, text, category, channel, now, office.service_day(now), self.policy,
                 categories_from_json(office.complaint_categories), actor, contact, ticket_id,
-                office.complaint_due_days, via=via)
+                office.complaint_due_days, via=via, consent=consent)
             uow.complaints.add(complaint)
             uow.flush()  # the id, and the unique code (a clash runs it again with a new one)
             uploaded_by = int(actor.id) if actor.kind == "user" else None

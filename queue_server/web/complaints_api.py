@@ -66,7 +66,7 @@ def file_complaint():
         contact=body.contact, ticket_token=body.ticket_token, channel=channel, uploads=uploads,
         office_id=member.office_id if member else None,
         via=body.via or ("ticket" if body.ticket_token else None), print_receipt=body.print,
-        kiosk_id=body.kiosk_id)
+        kiosk_id=body.kiosk_id, consent=body.consent)
     return flask.jsonify(receipt), 201
 
 
