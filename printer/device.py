@@ -54,13 +54,19 @@ class EscposDevice:
 
     def print_job(self, job: dict) -> None:
         from .drivers import print_and_confirm
-        from .render import render_ticket
+        from .render import render_complaint_receipt, render_ticket
+        from .receipt import ComplaintReceiptPrint
         from .ticket import TicketPrint
 
         printer = self._open()
         try:
-            image = render_ticket(TicketPrint.from_ticket_view(job["ticket"], job["office"]),
-                                  getattr(printer, "gecc_paper_dots", 576))
+            dots = getattr(printer, "gecc_paper_dots", 576)
+            if "complaint" in job:  # a complaint's receipt (the reception desk)
+                image = render_complaint_receipt(
+                    ComplaintReceiptPrint.from_view(job["complaint"], job["office"]), dots)
+            else:
+                image = render_ticket(TicketPrint.from_ticket_view(job["ticket"], job["office"]),
+                                      dots)
             outcome = print_and_confirm(printer, image)
         finally:
             _close(printer)

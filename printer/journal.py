@@ -58,5 +58,8 @@ class Journal:
 
 
 def job_key(job: dict) -> str:
-    """The journal's key of a print job: its id and its ticket's random token."""
+    """The journal's key of a print job: its id and its ticket's random token (a complaint's
+    receipt: its tracking code)."""
+    if "complaint" in job:
+        return f"{int(job['job_id'])}:c:{job['complaint']['code']}"
     return f"{int(job['job_id'])}:{job['ticket']['token']}"

@@ -376,3 +376,44 @@ def _render(ticket: TicketPrint, paper_dots: int, fonts: ThaiFonts) -> Image.Ima
     c.text("กรุณารอเรียกหมายเลขของท่าน", 22, True, min_size=18, gap=0)
     c.text("Please wait for your number to be called", 17, min_size=14, gap=0)
     return c.finish()
+
+
+def render_complaint_receipt(receipt, paper_dots: int = PAPER_80MM,
+                             fonts: ThaiFonts | None = None) -> Image.Image:
+    """A complaint's receipt (printer/receipt.py) as a "1"-mode image ``paper_dots`` wide:
+    the tracking code large, its QR code to the tracking page, the dates."""
+    if paper_dots < MIN_DOTS:
+        raise ValueError(f"paper_dots must be at least {MIN_DOTS}, got {paper_dots}")
+    _raqm_checked()
+    fonts = fonts or find_thai_fonts()
+    with _RENDER_LOCK:
+        wide = paper_dots >= WIDE_LAYOUT_DOTS
+        scale = paper_dots / PAPER_80MM if wide else 0.78 * paper_dots / PAPER_58MM
+        c = _Canvas(fonts, paper_dots, margin=max(6, round(10 * paper_dots / PAPER_80MM)),
+                    scale=scale)
+        c.text(receipt.office_name, 30, True, min_size=22, gap=2)
+        c.text(receipt.office_name_en, 19, min_size=15, gap=2)
+        c.space(6)
+        c.rule()
+        c.space(10)
+        c.text("ใบรับเรื่องร้องเรียน", 32, True, min_size=24, gap=0)
+        c.text("Complaint receipt", 20, min_size=16, gap=8)
+        c.text("รหัสติดตามเรื่อง · Tracking code", 19, min_size=15, gap=4)
+        c.text(receipt.code_display, 52, True, min_size=30, gap=8)
+        c.text(f"{receipt.category_th} · {receipt.category_en}", 20, min_size=15, gap=6)
+        c.rule(dashed=True)
+        matrix = qr_matrix(receipt.status_url)
+        module = max(3, int((0.5 if wide else 0.6) * paper_dots // len(matrix)))
+        qr = qr_image(matrix, module)
+        c.y += 4 * module
+        c.paste(qr, (paper_dots - qr.width) // 2, c.y)
+        c.y += qr.height + 4 * module
+        c.text("สแกนเพื่อติดตามความคืบหน้า", 20, True, min_size=17, gap=0)
+        c.text("Scan to follow its progress", 16, min_size=14, gap=6)
+        c.rule(dashed=True)
+        c.space(6)
+        c.text(f"รับเรื่อง {receipt.received_th}", 19, min_size=15, gap=0)
+        c.text(f"Received {receipt.received_en}", 16, min_size=13, gap=4)
+        c.text(f"กำหนดแล้วเสร็จ {receipt.due_th}", 19, True, min_size=15, gap=0)
+        c.text(f"Due by {receipt.due_en}", 16, min_size=13, gap=0)
+        return c.finish()

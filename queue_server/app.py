@@ -24,6 +24,8 @@ from .service_layer.accounts import Accounts
 from .service_layer.alerts import Alerts
 from .service_layer.assessment import Assessment
 from .service_layer.bookings import Bookings
+from .service_layer.complaints import Complaints
+from .domain.complaint import ComplaintPolicy
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.evidence import Evidence
 from .service_layer.office_settings import OfficeSettings
@@ -53,6 +55,7 @@ class Services:
     alerts: Alerts
     evidence: Evidence
     assessment: Assessment
+    complaints: Complaints         # the complaint register
     notifier: Notifier
 
 
@@ -89,6 +92,9 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     ratings=Ratings(context, rating_policy), alerts=Alerts(context),
                     evidence=Evidence(context),
                     assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
+                    complaints=Complaints(context, FileStore(config["ATTACHMENTS_DIR"]),
+                                          ComplaintPolicy(contact_retention_days=config[
+                                              "COMPLAINT_CONTACT_RETENTION_DAYS"])),
                     notifier=notifier)
 
 
@@ -118,12 +124,15 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
 
     app.url_map.converters["id"] = IdConverter
     from .web import evidence_api  # noqa: F401 - ratings, alerts, evidence, self-assessment
+    from .web import complaints_api  # noqa: F401 - the complaint register
+    from .web.complaint_pages import complaint_pages
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk
     from display import display
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(complaint_pages)
     app.register_blueprint(kiosk)
     app.register_blueprint(display)
 

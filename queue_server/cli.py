@@ -94,18 +94,28 @@ def _no_delay_handler():
 
 
 def _erase_expired_comments_hourly(app) -> None:
-    """PDPA: ratings' comments are erased when their retention ends (the scores stay). Every
-    process does it; the second finds nothing left to erase."""
+    """PDPA: ratings' comments and complaints' contacts are erased when their retention ends
+    (the scores and the complaints stay); and complaints past their due date raise their
+    alert. Every process does it; the second finds nothing left to do."""
     from .live.sockets import socketio
 
     log = logging.getLogger("gecc.privacy")
     while True:
+        gecc = app.extensions["gecc"]
         try:
-            erased = app.extensions["gecc"].ratings.erase_expired_comments()
-            if erased:
-                log.info("erased %d rating comments past their retention", erased)
+            erased = gecc.ratings.erase_expired_comments()
+            contacts = gecc.complaints.erase_expired_contacts()
+            if erased or contacts:
+                log.info("erased %d rating comments and %d complaint contacts past their "
+                         "retention", erased, contacts)
         except Exception:  # the next hour tries again; serving goes on
-            log.exception("could not erase expired rating comments")
+            log.exception("could not erase expired personal data")
+        try:
+            overdue = gecc.complaints.raise_overdue_alerts()
+            if overdue:
+                logging.getLogger("gecc.complaints").info("%d complaints overdue: alerted", overdue)
+        except Exception:
+            logging.getLogger("gecc.complaints").exception("could not raise overdue alerts")
         socketio.sleep(3600)
 
 
@@ -347,12 +357,16 @@ def privacy() -> None:
 @privacy.command("erase")
 @click.option("--db", default=None)
 def privacy_erase(db: str | None) -> None:
-    """Erase now what is kept past its retention (ratings' comments; the scores stay). The
-    server does this every hour by itself."""
+    """Erase now what is kept past its retention (ratings' comments, the scores stay;
+    complaints' contacts, the complaints stay). The server does this every hour by itself."""
     app = _app(db)
     erased = app.extensions["gecc"].ratings.erase_expired_comments()
     days = app.config["RATING_COMMENT_RETENTION_DAYS"]
     click.echo(f"erased {erased} rating comment(s) older than {days:g} days")
+    contacts = app.extensions["gecc"].complaints.erase_expired_contacts()
+    days = app.config["COMPLAINT_CONTACT_RETENTION_DAYS"]
+    click.echo(f"erased {contacts} complaint contact(s) of complaints concluded more than "
+               f"{days:g} days ago")
 
 
 @main.group()

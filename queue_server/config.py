@@ -39,6 +39,8 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "RATING_WINDOW_DAYS": float(env.get("GECC_RATING_WINDOW_DAYS", "7")),
         "RATING_LOW_SCORE": int(env.get("GECC_RATING_LOW_SCORE", "2")),
         "RATING_COMMENT_RETENTION_DAYS": float(env.get("GECC_RATING_COMMENT_RETENTION_DAYS", "365")),
+        # PDPA: a complaint's contact is erased this long after the complaint is concluded.
+        "COMPLAINT_CONTACT_RETENTION_DAYS": float(env.get("GECC_COMPLAINT_CONTACT_RETENTION_DAYS", "365")),
         # Attached evidence files, outside the web root (served to managers only).
         "ATTACHMENTS_DIR": env.get("GECC_ATTACHMENTS_DIR") or str(Path(instance_path) / "attachments"),
         "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this

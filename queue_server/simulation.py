@@ -99,6 +99,7 @@ class TrafficModel:
     # The staffing the simulator makes sure of: enough for most waits within target at the
     # morning peak (1 in 38 left the mean wait near 48 minutes).
     counters_per_weekday_ticket: float = 1 / 30
+    complaints_per_100_visits: float = 0.4  # a few a day (the complaint register)
 
     def day_plan(self, day: date) -> DayPlan | None:
         """The office's plan for `day`, or None when it is closed. Saturday mornings open on
@@ -213,9 +214,27 @@ TRIAGE_NOTES = ["ตรวจเอกสารแล้ว ครบถ้ว�
                 "สอบถามขั้นตอนแล้ว ส่งต่อช่องบริการ"]
 # Where a visit is sent on (transfer): service code -> codes it may go to.
 TRANSFERS = {"A": ("B", "E"), "B": ("E", "A"), "C": ("D",), "D": ("A", "B", "E"), "E": ("B",)}
-# Complaints: not part of the system yet. When a complaints use case exists, the simulator
-# files about this many per 100 visits (see Simulator._complaints).
-COMPLAINTS_PER_100_VISITS = 0.4
+# Complaints (the complaint register; TrafficModel.complaints_per_100_visits a day): how they
+# come, what about, and where they are forwarded (Simulator._plan_complaints).
+COMPLAINT_CHANNELS = (("online", 0.55), ("walk_in", 0.33), ("phone", 0.12))
+COMPLAINT_TEXTS = {
+    "hardship": ["น้ำประปาไม่ไหลมาสามวันแล้ว ชาวบ้านเดือดร้อนมาก",
+                 "ถนนเข้าหมู่บ้านเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย",
+                 "เสียงดังจากโรงงานข้างบ้านตลอดคืน นอนไม่ได้"],
+    "official_conduct": ["เจ้าหน้าที่พูดจาไม่สุภาพและไม่ให้คำแนะนำ",
+                         "รอเอกสารนานเกินกว่าที่แจ้งไว้ ไม่มีใครอธิบายเหตุผล"],
+    "dispute": ["ข้อพิพาทแนวเขตที่ดินกับเพื่อนบ้าน ขอให้ช่วยไกล่เกลี่ย",
+                "เพื่อนบ้านต่อเติมอาคารรุกล้ำทางสาธารณะ"],
+    "help": ["ขอความช่วยเหลือค่ารักษาพยาบาลผู้ป่วยติดเตียง",
+             "ขอรับการช่วยเหลือผู้สูงอายุที่อยู่ลำพัง", "บ้านถูกน้ำท่วม ขอถุงยังชีพ"],
+    "tip": ["แจ้งเบาะแสการลักลอบทิ้งขยะริมคลองตอนกลางคืน",
+            "แจ้งเบาะแสบ่อนการพนันในหมู่บ้าน"],
+    "other": ["สอบถามความคืบหน้าโครงการซ่อมสะพาน", "ขอให้ติดตั้งไฟส่องสว่างในซอย"],
+}
+COMPLAINT_CATEGORIES = (("hardship", 0.3), ("official_conduct", 0.1), ("dispute", 0.15),
+                        ("help", 0.25), ("tip", 0.05), ("other", 0.15))
+COMPLAINT_AGENCIES = ("องค์การบริหารส่วนตำบล", "การประปาส่วนภูมิภาค", "สำนักงานที่ดินจังหวัด",
+                      "สถานีตำรวจภูธร", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด")
 
 
 @dataclass
@@ -359,6 +378,7 @@ class Summary:
     cancelled: int = 0
     transfers: int = 0
     ratings: int = 0
+    complaints: int = 0
     bookings: int = 0
     checked_in: int = 0
     counters_added: int = 0
@@ -373,7 +393,8 @@ class Summary:
                 f"{', ' + self.first.isoformat() + '..' + self.last.isoformat() if self.first else ''}): "
                 f"{self.tickets} tickets, {self.served} served, {self.no_show} no-show, "
                 f"{self.cancelled} cancelled, {self.transfers} transfers, {self.ratings} ratings, "
-                f"{self.bookings} bookings ({self.checked_in} checked in); "
+                f"{self.bookings} bookings ({self.checked_in} checked in), "
+                f"{self.complaints} complaints; "
                 f"{self.seconds:.1f} s ({rate:.0f} tickets/s; {self.cpu_seconds:.1f} s of CPU, "
                 f"{self.tickets / self.cpu_seconds if self.cpu_seconds else 0:.0f} tickets per "
                 "CPU second)")
@@ -411,6 +432,10 @@ class Simulator:
         self.services = services
         self.clock = clock
         self.rng = random.Random(seed)
+        # Complaints draw from their own generator: the tickets of a seed stay as they were.
+        self.complaint_rng = random.Random(seed * 7919 + 13)
+        self.complaint_steps: list = []   # (UTC time, seq, action, arg), across days
+        self._complaint_seq = itertools.count()
         self.scale = scale
         self.model = model or TrafficModel()
         self.progress = progress or (lambda line: None)
@@ -470,6 +495,7 @@ class Simulator:
                     self._commit_batch()  # what was done of the day (the use cases' own)
                 raise
             self.backend.end_day()  # a day is one transaction
+            self._work_complaints(day)  # after the day is written: filings link its tickets
             self.summary.days += 1
             if day.weekday() == 6 or i == len(days) - 1:
                 self.progress(
@@ -593,7 +619,7 @@ class Simulator:
             self._push(midnight + timedelta(minutes=minute), self._arrive,
                        plan_visit(model, rng, midnight + timedelta(minutes=minute), self.mix))
         self._book(day, plan, online, midnight)
-        self._complaints(day, count)
+        self._plan_complaints(day, count)
 
         while self.events:
             at, _, action, arg = heapq.heappop(self.events)
@@ -637,13 +663,112 @@ class Simulator:
                 visit.booking_code = booking_code
                 self._push(visit.arrive, self._arrive, visit)
 
-    def _complaints(self, day: date, visits: int) -> None:
-        """The hook for complaints: when the services have a complaints use case, file about
-        COMPLAINTS_PER_100_VISITS per 100 visits here (text, category, some with a ticket
-        token) and move some through received -> resolved over the following days."""
+    def _plan_complaints(self, day: date, visits: int) -> None:
+        """A few complaints a day (`complaints_per_100_visits` of the model): filed on the
+        public page (some from a ticket's status page), at the counter or by phone; each
+        planned through its steps over the following office days: most resolved within the
+        due date, some late, a few still open. Run after the day is written
+        (`_work_complaints`), through the use cases."""
         if getattr(self.services, "complaints", None) is None:
             return
-        # Not written yet: the complaints module does not exist in this version.
+        rng = self.complaint_rng
+        plan = self.model.day_plan(day)
+        count = poisson(rng, visits * self.model.complaints_per_100_visits / 100)
+        midnight = self._at(day, time(0))
+        for minute in arrival_minutes(plan.profile, count, rng):
+            filing = {"at": midnight + timedelta(minutes=minute),
+                      "channel": choose(rng, COMPLAINT_CHANNELS),
+                      "category": choose(rng, COMPLAINT_CATEGORIES),
+                      "from_ticket": rng.random() < 0.4,
+                      "contact": (f"08{rng.randint(1, 9)}-{rng.randint(100, 999)}-"
+                                  f"{rng.randint(1000, 9999)}" if rng.random() < 0.6 else None)}
+            filing["text"] = rng.choice(COMPLAINT_TEXTS[filing["category"]])
+            self._complaint_step(filing["at"], self._file_complaint, filing)
+
+    def _complaint_step(self, at: datetime, action, arg) -> None:
+        heapq.heappush(self.complaint_steps, (at, next(self._complaint_seq), action, arg))
+
+    def _office_time(self, after: datetime, days: float) -> datetime:
+        """`days` after `after`, moved onto a weekday's working hours (09:00-16:00 local)."""
+        rng = self.complaint_rng
+        when = (after + timedelta(days=days)).astimezone(self.zone)
+        day = when.date()
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        hour = min(max(when.hour + when.minute / 60, 9.0), 16.0) if day == when.date() else \
+            rng.uniform(9, 16)
+        at = self._at(day, time(int(hour), int(hour % 1 * 60)))
+        return max(at, after + timedelta(minutes=5))
+
+    def _work_complaints(self, day: date) -> None:
+        """The complaint steps due by the end of `day`, in time order, each at its own time;
+        the overdue alerts of the day raised in the morning (the server's hourly check)."""
+        if getattr(self.services, "complaints", None) is None:
+            return
+        if self.model.day_plan(day) is not None:
+            self._complaint_step(self._at(day, time(8, 0)), self._complaint_alerts, None)
+        end = self._at(day + timedelta(days=1), time(0))
+        while self.complaint_steps and self.complaint_steps[0][0] < end:
+            at, _, action, arg = heapq.heappop(self.complaint_steps)
+            self.clock.now = at
+            action(arg)
+
+    def _complaint_alerts(self, _arg) -> None:
+        self.services.complaints.raise_overdue_alerts()
+
+    def _file_complaint(self, filing: dict) -> None:
+        from .domain.complaint import ComplaintChannel
+
+        rng, complaints = self.complaint_rng, self.services.complaints
+        channel = ComplaintChannel(filing["channel"])
+        token = None
+        if channel == ComplaintChannel.ONLINE and filing["from_ticket"]:
+            served = [v for v in self._visits.values() if v.status == "finished"]
+            token = rng.choice(served).token if served else None
+        who = Actor("citizen") if channel == ComplaintChannel.ONLINE else self.reception
+        receipt = complaints.file(filing["text"], who, category=filing["category"],
+                                  contact=filing["contact"], ticket_token=token, channel=channel,
+                                  office_id=self.office_id, via="ticket" if token else None)
+        self.summary.complaints += 1
+        with self.services.context.read_uow() as uow:
+            complaint_id = uow.complaints.by_code(receipt["code"]).id
+        due_days = (date.fromisoformat(receipt["due_on"]) - self.clock.now.astimezone(
+            self.zone).date()).days
+        clerks = [int(c.clerk.id) for c in self.counters if c.clerk.kind == "user"]
+        fate = rng.random()
+        received = self.clock.now
+        assign_at = self._office_time(received, rng.uniform(0.05, 1.5))
+        forward = rng.random() < 0.25
+        clerk = rng.choice(clerks)  # who works it (and, forwarded, follows the agency up)
+        self._complaint_step(assign_at, self._complaint_move, (
+            complaint_id, "forward" if forward else "assign",
+            rng.choice(COMPLAINT_AGENCIES) if forward else clerk, clerk))
+        if fate < 0.07:  # still open when the run ends (or long after)
+            return
+        progress_at = self._office_time(assign_at, rng.uniform(0.5, 3))
+        self._complaint_step(progress_at, self._complaint_move,
+                             (complaint_id, "in_progress", "ดำเนินการตรวจสอบข้อเท็จจริงแล้ว", clerk))
+        late = fate < 0.15
+        days = due_days + rng.uniform(1, 12) if late else rng.uniform(2, max(3, due_days - 1))
+        resolve_at = self._office_time(received, days)
+        resolve_at = max(resolve_at, progress_at + timedelta(hours=1))
+        self._complaint_step(resolve_at, self._complaint_move,
+                             (complaint_id, "resolved", "แก้ไขปัญหาเรียบร้อยแล้ว แจ้งผู้ร้องทราบ", clerk))
+        if rng.random() < 0.5:
+            self._complaint_step(self._office_time(resolve_at, rng.uniform(1, 4)),
+                                 self._complaint_move, (complaint_id, "closed", None, clerk))
+
+    def _complaint_move(self, arg) -> None:
+        complaint_id, step, value, clerk = arg
+        complaints = self.services.complaints
+        if step == "assign":  # the centre's head of complaints hands it out
+            complaints.assign(self.office_id, complaint_id, value, self.reception,
+                              note="มอบหมายเจ้าหน้าที่ผู้รับผิดชอบแล้ว")
+        elif step == "forward":
+            complaints.forward(self.office_id, complaint_id, value, Actor.user(clerk),
+                               note=f"ส่งเรื่องถึง{value}แล้ว")
+        else:
+            complaints.move(self.office_id, complaint_id, step, Actor.user(clerk), note=value)
 
     # --- the citizen -----------------------------------------------------------------------
 

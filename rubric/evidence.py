@@ -23,6 +23,8 @@ from queue_server.domain.rating import satisfaction
 
 from .visits import EPOCH_WEEKDAY, MICROS_PER_DAY, LocalTimes, Visit, Visits
 
+from .complaints import complaint_figures
+
 # Thai government office hours: Monday-Friday 08:30-16:30 with the lunch hour 12:00-13:00.
 # A visit called outside them was served at lunch, in the evening or at the weekend (GECC
 # physical 1: service beyond official hours).
@@ -107,6 +109,8 @@ class EvidenceInput:
     online_since: date | None = None            # the first online ticket ever (outcome 3.2)
     counter_changes: list = field(default_factory=list)  # CounterChange, up to the period's end
     open_before: set = field(default_factory=set)        # counters open before the first change
+    complaints: list = field(default_factory=list)       # complaints.ComplaintRow of the period
+    as_of: date | None = None                            # the day of the report (overdue)
 
 
 # --- small statistics -----------------------------------------------------------------------
@@ -205,8 +209,8 @@ def evidence(data: EvidenceInput) -> dict:
                      "cancelled_share": _share(statuses["cancelled"], total)},
         "satisfaction": satisfaction_section(visits, data.ratings, data.names),
         "alerts": _alerts(data.alerts),
-        "complaints": {"received": None, "resolved": None, "resolved_share": None,
-                       "note": "the complaint register is not built yet"},
+        "complaints": complaint_figures(data.complaints, data.as_of or data.period.last,
+                                        data.timezone, data.names.get("complaint_categories")),
         "definitions": DEFINITIONS,
     }
     report["satisfaction"]["days_with_ratings_share"] = _days_with_ratings(visits, data.ratings)

@@ -62,11 +62,18 @@ def ticket_columns(visits: Visits, service_codes: dict[int, str], counters: dict
     }
 
 
-def write_pack(out: Path, report: dict, columns: dict[str, list]) -> list[Path]:
-    """Write the pack's files into `out` (made if missing); the paths written. The PDF is
-    drawn by a process of its own from evidence.json while this one writes the CSV and the
-    workbook (the two longest parts, side by side on two cores)."""
+def write_pack(out: Path, report: dict, columns: dict[str, list],
+               complaints: list[dict] | None = None) -> list[Path]:
+    """Write the pack's files into `out` (made if missing); the paths written. `complaints`:
+    complaints.csv's rows (rubric/complaints.py complaint_rows). The PDF is drawn by a
+    process of its own from evidence.json while this one writes the CSVs and the workbook
+    (the two longest parts, side by side on two cores)."""
     out.mkdir(parents=True, exist_ok=True)
+    from .complaints import COMPLAINT_COLUMNS
+    with open(out / "complaints.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COMPLAINT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(complaints or [])
     written = [out / "evidence.json", out / "tickets.csv", out / "evidence.xlsx",
                out / "report.pdf"]
     written[0].write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -83,7 +90,7 @@ def write_pack(out: Path, report: dict, columns: dict[str, list]) -> list[Path]:
     if pdf.returncode != 0:
         raise RuntimeError("report.pdf could not be drawn: "
                            + errors.decode("utf-8", "replace")[-2000:])
-    return written
+    return written + [out / "complaints.csv"]
 
 
 def write_workbook(path: Path, report: dict, columns: dict[str, list]) -> None:

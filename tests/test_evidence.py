@@ -97,7 +97,8 @@ def test_the_figures_of_a_hand_made_day(api, day):
     cells = {(c["weekday_en"], c["hour"]): c["issued"] for c in report["demand"]["cells"]}
     assert cells == {("Mon", 9): 3, ("Mon", 12): 2}
     assert report["satisfaction"]["ratings"] == 0 and report["satisfaction"]["mean_score"] is None
-    assert report["complaints"]["resolved_share"] is None  # no register yet: null, never 0
+    assert report["complaints"]["resolved_share"] is None  # no complaints: null, never 0
+    assert report["complaints"]["received"] == 0
 
 
 def test_staffing_needed_against_counters_open(api, day):
@@ -158,8 +159,8 @@ def test_the_pack_re_derives_from_tickets_csv(app, api, day, tmp_path):
     assert api.post("/ratings", {"token": day["t3"]["token"], "score": 4}).status_code == 201
     written = app.extensions["gecc"].evidence.export(
         None, date(2026, 11, 23), date(2026, 11, 23), tmp_path)
-    assert sorted(p.name for p in written) == ["evidence.json", "evidence.xlsx", "report.pdf",
-                                              "tickets.csv"]
+    assert sorted(p.name for p in written) == ["complaints.csv", "evidence.json", "evidence.xlsx",
+                                              "report.pdf", "tickets.csv"]
     report = json.loads((tmp_path / "evidence.json").read_text(encoding="utf-8"))
     assert report == api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
     with open(tmp_path / "tickets.csv", encoding="utf-8") as f:

@@ -236,6 +236,9 @@ _COMPARED = {
     "office_events": "id, kind, at, actor_kind, actor_id, counter_id, service_id, data",
     "ticket_sequences": "service_id, service_day, last_number",
     "counters": "id, number, is_open",
+    "complaints": "id, text, category, channel, status, contact, ticket_id, received_at, due_on,"
+                  " assignee_id, agency, resolved_at, closed_at, overdue_alerted_at",
+    "complaint_events": "id, complaint_id, kind, status, at, actor_kind, actor_id, public_note, data",
 }
 
 
@@ -316,3 +319,30 @@ def test_the_live_server_numbers_on_after_a_simulation(db_url):
         assert ids == list(range(1, len(ids) + 1))
     finally:
         app.extensions["gecc"].engine.dispose()
+
+
+def test_complaints_a_few_a_day_most_resolved_within_their_due_date(tmp_path_factory, sqlite_template):
+    """A month of a small office with more complaints than usual (to have enough to count):
+    the register fills through the use cases, most are resolved within the due date, some
+    late ones raise their alert, and the same seed gives the same complaints."""
+    model = TrafficModel(complaints_per_100_visits=8)
+    urls = [_fresh_sqlite(tmp_path_factory, sqlite_template, f"sim-complaints-{i}") for i in (1, 2)]
+    summaries = [simulate(_config(url), 30, seed=11, scale=0.1, today=TODAY, model=model)
+                 for url in urls]
+    assert summaries[0].complaints == summaries[1].complaints >= 20
+    query = ("SELECT text, category, channel, status, contact, ticket_id, received_at, due_on, "
+             "assignee_id, agency, resolved_at, closed_at FROM complaints ORDER BY id")
+    first = _rows(urls[0], query)
+    assert first == _rows(urls[1], query) and len(first) == summaries[0].complaints
+    statuses = Counter(r[3] for r in first)
+    concluded = statuses["resolved"] + statuses["closed"]
+    assert concluded / len(first) >= 0.6
+    within = [r for r in first if (r[10] or r[11]) and str(r[10] or r[11])[:10] <= str(r[7])]
+    assert len(within) / concluded >= 0.7
+    assert {r[2] for r in first} <= {"online", "walk_in", "phone"} and len({r[2] for r in first}) >= 2
+    assert any(r[5] for r in first)  # some filed from a ticket's status page
+    kinds = Counter(k for (k,) in _rows(urls[0], "SELECT kind FROM complaint_events"))
+    assert kinds["received"] == len(first) and kinds["resolved"] and kinds["assigned"]
+    alerts = _rows(urls[0], "SELECT kind FROM alerts WHERE kind = 'complaint_overdue'")
+    late = sum(1 for r in first if r[3] not in ("resolved", "closed") and str(r[7]) < "2026-11-24")
+    assert alerts or not late

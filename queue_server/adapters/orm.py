@@ -9,7 +9,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import registry, relationship
 
-from ..domain import alerts, assessment, attachments, booking, devices, model, printing, rating
+from ..domain import (alerts, assessment, attachments, booking, complaint, devices, model, printing,
+                      rating)
 
 # A naming convention so that Alembic's batch mode can find constraints again on SQLite.
 metadata = sa.MetaData(naming_convention={
@@ -77,6 +78,10 @@ offices = sa.Table(
     sa.Column("notice", sa.Text, nullable=False, server_default=""),
     # What the office asks about besides the overall score ([{key, name_th, name_en}]).
     sa.Column("rating_dimensions", sa.JSON, nullable=False, server_default="[]"),
+    # The complaint register's categories ([] : the defaults, domain/complaint.py) and the
+    # days a complaint is due in.
+    sa.Column("complaint_categories", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("complaint_due_days", sa.Integer, nullable=False, server_default="15"),
 )
 
 services = sa.Table(
@@ -196,7 +201,8 @@ print_jobs = sa.Table(
     "print_jobs", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
-    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), nullable=False, index=True),
+    # NULL: not a ticket (a complaint's receipt, its payload says).
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id"), nullable=True, index=True),
     sa.Column("kiosk_id", sa.String(64)),  # NULL: the server's own printer
     sa.Column("reason", sa.String(16), nullable=False),
     sa.Column("status", _enum(printing.PrintJobStatus), nullable=False),
@@ -349,9 +355,54 @@ attachments_table = sa.Table(
     sa.Column("content_type", sa.String(64), nullable=False),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("uploaded_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("uploaded_by", sa.ForeignKey("users.id")),  # NULL: the citizen (a complaint's)
     sa.Column("uploaded_at", UTCDateTime, nullable=False),
     sa.Index("ix_attachments_owner", "owner_kind", "owner_id"),
+)
+
+# The complaint register (domain/complaint.py). The contact is erased after its retention
+# (PDPA), so it lives here only, never in the append-only record below.
+complaints = sa.Table(
+    "complaints", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("channel", _enum(complaint.ComplaintChannel), nullable=False),
+    sa.Column("status", _enum(complaint.ComplaintStatus), nullable=False),
+    sa.Column("contact", sa.String(200)),
+    sa.Column("contact_erased_at", UTCDateTime),
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id")),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("received_by", sa.ForeignKey("users.id")),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("assignee_id", sa.ForeignKey("users.id")),
+    sa.Column("agency", sa.String(200)),
+    sa.Column("resolved_at", UTCDateTime),
+    sa.Column("closed_at", UTCDateTime),
+    sa.Column("overdue_alerted_at", UTCDateTime),
+    # Optimistic lock: two clerks moving the same complaint at once cannot both win.
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_complaints_office_received", "office_id", "received_at"),
+    sa.Index("ix_complaints_office_status", "office_id", "status"),
+)
+
+# Append-only like ticket_events (migration 0011): every change of a complaint.
+complaint_events = sa.Table(
+    "complaint_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("complaint_id", sa.ForeignKey("complaints.id"), nullable=False, index=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("kind", _enum(complaint.ComplaintEventKind), nullable=False),
+    sa.Column("status", _enum(complaint.ComplaintStatus), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(64)),
+    sa.Column("public_note", sa.Text),
+    sa.Column("internal_note", sa.Text),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_complaint_events_office_at", "office_id", "at"),
 )
 
 _mapped = False
@@ -387,6 +438,11 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={
         "booking": relationship(booking.Booking, lazy="raise"),
     })
+    mapper_registry.map_imperatively(complaint.Complaint, complaints,
+                                     version_id_col=complaints.c.version)
+    mapper_registry.map_imperatively(complaint.ComplaintEvent, complaint_events, properties={
+        "complaint": relationship(complaint.Complaint, lazy="raise"),
+    })
     _mapped = True
 
 
@@ -394,5 +450,5 @@ def store_recorded_events(session, _flush_context, _instances) -> None:
     """Before each flush, add the events tickets (and bookings) recorded, so they commit with
     the object."""
     for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, (model.Ticket, booking.Booking)):
+        if isinstance(obj, (model.Ticket, booking.Booking, complaint.Complaint)):
             session.add_all(obj.events)

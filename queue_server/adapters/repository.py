@@ -126,6 +126,10 @@ class OfficeRepository(SessionRepository):
             query = query.where(Office.id == office_id)
         return self.session.scalars(query.limit(1)).first()
 
+    def offices(self) -> list[Office]:
+        """Every office (the hourly jobs go through them all)."""
+        return list(self.session.scalars(sa.select(Office).order_by(Office.id)))
+
     def services(self, office_id: int) -> list[Service]:
         return list(self.session.scalars(
             sa.select(Service).where(Service.office_id == office_id)

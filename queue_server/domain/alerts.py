@@ -13,8 +13,9 @@ from .rating import Rating
 
 class AlertKind(str, enum.Enum):
     LOW_RATING = "low_rating"
-    # The manager's pages add: a wait past its target, an overdue complaint, a printer in
-    # trouble, a counter closed while its queue grows.
+    COMPLAINT_OVERDUE = "complaint_overdue"
+    # The manager's pages add: a wait past its target, a printer in trouble, a counter
+    # closed while its queue grows.
 
 
 class Alert:
@@ -42,6 +43,16 @@ class Alert:
                    {"score": rating.score, "number": ticket.label, "clerk_id": rating.clerk_id,
                     "source": rating.source.value},
                    ticket_id=ticket.id, service_id=rating.service_id, counter_id=rating.counter_id)
+
+    @classmethod
+    def complaint_overdue(cls, complaint, now: datetime) -> Alert:
+        """A complaint past its due date and not concluded: its code, category and due date
+        (no text, no contact: the register has them for those who may see them)."""
+        return cls(complaint.office_id, AlertKind.COMPLAINT_OVERDUE, now,
+                   {"complaint_id": complaint.id, "code": complaint.code,
+                    "category": complaint.category, "due_on": complaint.due_on.isoformat(),
+                    "status": complaint.status.value, "assignee_id": complaint.assignee_id,
+                    "agency": complaint.agency})
 
     def handle(self, action: str, by_user_id: int, now: datetime) -> None:
         action = (action or "").strip()

@@ -1,5 +1,5 @@
 """Files kept as evidence (a photo of the signs, a survey's summary attached to a manual GECC
-answer; complaints' photos later): bounded in size, of a few types checked by their content,
+answer; a complaint's photos and documents): bounded in size, of a few types checked by their content,
 never by their name, and kept outside the web root; only staff who may see their owner get
 them back."""
 
@@ -42,16 +42,16 @@ class AttachmentPolicy:
 
 class Attachment:
     def __init__(self, office_id: int, owner_kind: str, owner_id: int, filename: str,
-                 content_type: str, size: int, sha256: str, uploaded_by: int,
+                 content_type: str, size: int, sha256: str, uploaded_by: int | None,
                  uploaded_at: datetime):
         self.office_id = office_id
-        self.owner_kind = owner_kind  # "assessment_answer"
+        self.owner_kind = owner_kind  # "assessment_answer", "complaint"
         self.owner_id = owner_id
         self.filename = safe_filename(filename)
         self.content_type = content_type
         self.size = size
         self.sha256 = sha256
-        self.uploaded_by = uploaded_by
+        self.uploaded_by = uploaded_by  # None: the citizen, on the public complaint page
         self.uploaded_at = uploaded_at
 
 

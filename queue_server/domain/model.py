@@ -123,8 +123,13 @@ class Office:
 
     def __init__(self, name: str, timezone: str = "Asia/Bangkok", name_en: str = "",
                  opening_hours: list | None = None, enforce_hours: bool = False,
-                 notice: str = "", rating_dimensions: list | None = None):
+                 notice: str = "", rating_dimensions: list | None = None,
+                 complaint_categories: list | None = None, complaint_due_days: int = 15):
         self.name = name
+        # The complaint register's categories ([]: the defaults) and days to the due date
+        # (domain/complaint.py reads them).
+        self.complaint_categories = complaint_categories or []
+        self.complaint_due_days = complaint_due_days
         self.notice = notice  # the lobby display's scrolling notice strip
         # What the rating asks besides the overall score: [{key, name_th, name_en}]
         # (domain/rating.py reads it).

@@ -26,6 +26,8 @@ def snapshot_of(room: RoomName) -> dict:
     if room.kind == "kiosk":  # the kiosk page: its printer's state and the services
         return {"printer": gecc.printing.state(None if room.key == "local" else room.key),
                 "services": queries.services()}
+    if room.kind == "complaint":  # the tracking page: the public view only
+        return {"complaint": gecc.complaints.track(room.key)}
     return {"ticket": queries.ticket_status(room.key)}
 
 

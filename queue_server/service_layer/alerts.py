@@ -60,5 +60,6 @@ def alert_view(uow: UnitOfWork, alert: Alert) -> dict:
             "ticket_id": alert.ticket_id, "service_id": alert.service_id,
             "counter_id": alert.counter_id, "data": alert.data, "comment": comment,
             "handled_at": iso(alert.handled_at), "handled_by": alert.handled_by,
-            "action": alert.action, "clerk_name": name(alert.data.get("clerk_id")),
+            "action": alert.action,
+            "clerk_name": name(alert.data.get("clerk_id") or alert.data.get("assignee_id")),
             "handled_by_name": name(alert.handled_by)}

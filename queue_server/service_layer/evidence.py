@@ -12,12 +12,14 @@ from datetime import date
 
 from pathlib import Path
 
+from rubric.complaints import ComplaintRow, complaint_rows
 from rubric.evidence import (CounterChange, EvidenceInput, Period, RatingRow, ServiceInfo,
                              evidence)
 from rubric.pack import ticket_columns, write_pack
 from rubric.visits import Visits
 from rubric.score import assess
 
+from ..domain.complaint import categories_from_json
 from ..domain.errors import DomainError
 from .assessment import latest_answers
 from .context import Context
@@ -34,6 +36,7 @@ class EvidenceData:
     services: dict[int, ServiceInfo]
     counters: dict[int, str]
     ratings: list[RatingRow]
+    complaints: list[ComplaintRow]  # of the period (complaints.csv)
 
 
 class Evidence:
@@ -51,7 +54,9 @@ class Evidence:
         data = self.data(office_id, first, last)
         columns = ticket_columns(data.visits, {i: s.code for i, s in data.services.items()},
                                  data.counters, {r.ticket_id: r.score for r in data.ratings})
-        return write_pack(Path(out), data.report, columns)
+        return write_pack(Path(out), data.report, columns, complaint_rows(
+            data.complaints, date.fromisoformat(data.report["complaints"]["as_of"]),
+            data.report["timezone"]))
 
     def data(self, office_id: int | None, first: date | None = None,
              last: date | None = None) -> EvidenceData:
@@ -71,12 +76,16 @@ class Evidence:
             ratings = [RatingRow._make(row) for row in
                        uow.evidence.ratings_of_days(office.id, first, last)]
             start, end = office.day_bounds(first, last)
+            complaints = [ComplaintRow(*r) for r in uow.complaints.evidence_rows(office.id, start, end)]
             data = EvidenceInput(
                 period=Period(first, last), timezone=office.timezone, visits=visits,
                 services=list(services.values()), ratings=ratings,
                 names={"services": {i: s.code for i, s in services.items()},
                        "counters": counters,
-                       "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)}},
+                       "clerks": {u.id: u.display_name for u in uow.users.users_of_office(office.id)},
+                       "complaint_categories": {c.key: (c.name_th, c.name_en) for c in
+                                                categories_from_json(office.complaint_categories)}},
+                complaints=complaints, as_of=today,
                 alerts=uow.alerts.raised_between(office.id, start, end),
                 online_since=uow.evidence.first_online_day(office.id),
                 counter_changes=[CounterChange(*change)
@@ -86,7 +95,7 @@ class Evidence:
             manual = {item: a.met for item, a in
                       latest_answers(uow.evidence.answers(office.id), last).items()}
             report["items"], report["score"] = assess(report, manual)
-            return EvidenceData(report, visits, services, counters, ratings)
+            return EvidenceData(report, visits, services, counters, ratings, complaints)
 
     @staticmethod
     def _visits(uow, office_id: int, first: date, last: date) -> Visits:

@@ -42,6 +42,11 @@ class Rooms:
         return f"ticket:{token}"
 
     @staticmethod
+    def complaint(code: str) -> str:
+        """A complaint's tracking page: its public steps (whoever holds the code)."""
+        return f"complaint:{code}"
+
+    @staticmethod
     def kiosk(kiosk_id: str | None) -> str:
         """A kiosk page: its printer's state ("kiosk:local" is the server's own printer)."""
         return f"kiosk:{kiosk_id or 'local'}"
@@ -55,14 +60,15 @@ class Rooms:
 
 @dataclass(frozen=True)
 class RoomName:
-    kind: str        # display, managers, counter, ticket, kiosk
-    key: str | None  # the counter id, ticket token or kiosk id
+    kind: str        # display, managers, counter, ticket, kiosk, complaint
+    key: str | None  # the counter id, ticket token, kiosk id or complaint code
 
 
 # What a browser may ask to join; each kind with the shape of its key and who may join it.
 _JOINABLE = re.compile(
     r"^(?:(?P<plain>display|managers)|counter:(?P<counter>\d{1,9})"
-    r"|ticket:(?P<ticket>[A-Za-z0-9_-]{1,64})|kiosk:(?P<kiosk>[A-Za-z0-9_.-]{1,64}))$")
+    r"|ticket:(?P<ticket>[A-Za-z0-9_-]{1,64})|kiosk:(?P<kiosk>[A-Za-z0-9_.-]{1,64})"
+    r"|complaint:(?P<complaint>[A-Z0-9]{10}))$")
 STAFF_ONLY_ROOMS = {"managers"}
 
 
@@ -75,7 +81,7 @@ def parse_room(room: object) -> RoomName | None:
         return None
     if match["plain"]:
         return RoomName(match["plain"], None)
-    kind = next(k for k in ("counter", "ticket", "kiosk") if match[k])
+    kind = next(k for k in ("counter", "ticket", "kiosk", "complaint") if match[k])
     return RoomName(kind, match[kind])
 
 
@@ -190,6 +196,12 @@ def alert_raised(alert_view: dict) -> Message:
 
 def alert_handled(alert_view: dict) -> Message:
     return Message("alert_handled", alert_view, Rooms.MANAGERS)
+
+
+def complaint_updated(public_view: dict) -> Message:
+    """A complaint's public view (no staff names, no contact, no internal note) to its
+    tracking page."""
+    return Message("complaint_updated", public_view, Rooms.complaint(public_view["code"]))
 
 
 def notice_changed(text: str) -> Message:

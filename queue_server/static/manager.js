@@ -250,11 +250,15 @@
         delete fresh[id];
         renderAlerts();
       } },
-      h("div", { class: "score-col" }, scoreBadge(alert.data.score),
+      h("div", { class: "score-col" }, overdue(alert) ? h("div", { class: "score s1" },
+          h("span", { class: "word" }, "เรื่องร้องเรียนเกินกำหนด", h("br"), h("small", null, "Complaint overdue")))
+        : scoreBadge(alert.data.score),
         h("span", { class: "new-tag" }, "ใหม่ / New")),
       h("div", { class: "alert-body" },
         h("dl", { class: "facts" }),
-        alert.comment
+        overdue(alert) ? h("p", null, h("a", { href: "/complaints?q=" + alert.data.code },
+          "เปิดในทะเบียนเรื่องร้องเรียน / Open in the complaint register"))
+        : alert.comment
           ? h("blockquote", { class: "comment" }, alert.comment)
           : h("p", { class: "muted comment-none" }, "ไม่มีความเห็น / No comment"),
         form));
@@ -266,6 +270,13 @@
       return h("div", cls ? { class: cls } : null, h("dt", null, th + " / " + en), h("dd", null, value));
     };
     var facts = node.querySelector(".facts");
+    if (overdue(alert)) {   // an overdue complaint (service_layer/complaints.py)
+      facts.replaceChildren(fact("เมื่อ", "When", whenText(alert.raised_at), "when"),
+        fact("เรื่อง", "Complaint", alert.data.code, "number"),
+        fact("กำหนด", "Due", alert.data.due_on, "due"),
+        fact("ผู้รับผิดชอบ", "Assignee", alert.data.agency || alert.clerk_name || "—", "clerk"));
+      return;
+    }
     facts.replaceChildren(
       fact("เมื่อ", "When", whenText(alert.raised_at), "when"),
       fact("คิว", "Ticket", alert.data.number || "—", "number"),
@@ -277,6 +288,7 @@
   }
 
   function announce(text) { GECC.setText("#alerts-news", text); }
+  function overdue(alert) { return alert.kind === "complaint_overdue"; }
 
   function loadOpenAlerts() {
     return GECC.get("/alerts").then(function (answer) {
@@ -292,7 +304,9 @@
   function alertRaised(alert) {
     if (!openAlerts[alert.id] && !handled[alert.id]) {
       fresh[alert.id] = true;
-      announce("การแจ้งเตือนใหม่: คิว " + alert.data.number + " คะแนน " + alert.data.score
+      announce(overdue(alert) ? "เรื่องร้องเรียน " + alert.data.code + " เกินกำหนด / Complaint "
+               + alert.data.code + " is overdue"
+        : "การแจ้งเตือนใหม่: คิว " + alert.data.number + " คะแนน " + alert.data.score
                + " / New alert: ticket " + alert.data.number + ", score " + alert.data.score);
     }
     takeAlert(alert);

@@ -386,3 +386,103 @@ class AttachedFile(Answer):
     size: int
     uploaded_at: IsoTime
     url: str
+
+
+# --- the complaint register -------------------------------------------------------------------
+
+class ComplaintCategory(Answer):
+    key: str
+    name_th: str
+    name_en: str
+
+
+class ComplaintFormView(Answer):
+    """What the public form needs."""
+
+    categories: list[ComplaintCategory]
+    text_max_chars: int
+    contact_max_chars: int
+    files: dict[str, Any] = Field(description="max_count, max_bytes, types")
+    due_days: int
+    consent_th: str
+    consent_en: str
+
+
+class ComplaintReceipt(Answer):
+    """The receipt: the tracking code (keep it: it is the only way to follow the complaint)."""
+
+    code: str = Field(description="10 characters without look-alikes, e.g. 7KQ2MXR4TD")
+    code_display: str = Field(description="The code as read and printed, e.g. 7KQ2M-XR4TD")
+    status: str
+    status_url: str = Field(description="The tracking page, /c/<code>")
+    qr_url: str
+    received_at: IsoTime
+    due_on: str
+    category: ComplaintCategory
+    id: int | None = Field(default=None, description="Staff callers only")
+
+
+class ComplaintPublicStep(Answer):
+    kind: str = Field(description="received, assigned, forwarded, in_progress, resolved, "
+                                  "closed, reopened")
+    status: str = Field(description="The status after the step")
+    at: IsoTime
+    note: str | None = Field(description="The public note of the step")
+    agency: str | None = Field(default=None, description="forwarded: to whom")
+
+
+class ComplaintPublic(Answer):
+    """Whoever holds the code: no staff names, no contact details, no internal notes."""
+
+    code: str
+    code_display: str
+    status: str = Field(description="received, assigned, in_progress, resolved, closed")
+    category: ComplaintCategory
+    received_at: IsoTime
+    due_on: str
+    overdue: bool
+    agency: str | None
+    steps: list[ComplaintPublicStep]
+
+
+class ComplaintRowView(Answer):
+    id: int
+    code: str
+    code_display: str
+    status: str
+    category: str
+    channel: str
+    summary: str
+    received_at: IsoTime
+    due_on: str
+    overdue: bool
+    assignee_id: int | None
+    assignee_name: str | None
+    agency: str | None
+    has_contact: bool
+    ticket_id: int | None
+
+
+class ComplaintRegister(Answer):
+    today: str
+    total: int
+    complaints: list[ComplaintRowView]
+    categories: list[ComplaintCategory]
+    staff: list[dict[str, Any]]
+
+
+class ComplaintRecord(Answer):
+    """One complaint for staff: with the text, the contact, the files and the whole record."""
+
+    id: int
+    code: str
+    status: str
+    text: str
+    contact: str | None
+    channel: str
+    due_on: str
+    overdue: bool
+    assignee_id: int | None
+    agency: str | None
+    files: list[dict[str, Any]]
+    events: list[dict[str, Any]]

@@ -121,7 +121,8 @@ def _response(responses: dict) -> Response:
 
 
 # Routes that answer with a file, not JSON: their success is a binary body.
-BINARY_ANSWERS = {("/files/{attachment_id}", "get")}
+BINARY_ANSWERS = {("/files/{attachment_id}", "get"),
+                  ("/complaints/{complaint_id}/files/{attachment_id}", "get")}
 
 
 @lru_cache(maxsize=1)

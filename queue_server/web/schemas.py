@@ -12,6 +12,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strin
 
 from werkzeug.routing import IntegerConverter
 
+from ..domain.complaint import ComplaintChannel, ComplaintStatus
 from ..domain.errors import DomainError
 from ..domain.model import Channel, Priority
 
@@ -145,6 +146,81 @@ class HandleAlert(Body):
         description="What was done about it (the GECC evidence of a quick response)")
 
 
+# --- the complaint register (limits: ../shared/CONTRACT.md) ----------------------------------
+
+StepNote = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class FileComplaint(Body):
+    """A complaint: JSON, or multipart/form-data with the same fields and up to 3 files in
+    the field `files` (photos or PDF, 5 MB each)."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=5000)] = Field(
+        description="What happened, at most 5,000 characters (longer is refused, never cut)")
+    category: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = Field(
+        default=None, description="A key of the office's categories (GET /complaint-form); "
+                                  "'other' when left out")
+    contact: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        default=None, description="How to reach the citizen (optional; personal data: shown to "
+                                  "staff only, erased after the retention period)")
+    ticket_token: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = Field(
+        default=None, description="The token of the ticket whose visit the complaint is about "
+                                  "(the ticket's status page sends it)")
+    channel: ComplaintChannel | None = Field(
+        default=None, description="online (the citizen, the default) or, for staff only, walk_in "
+                                  "or phone (the default for staff: walk_in)")
+    via: Annotated[str, StringConstraints(pattern=r"^(poster|kiosk|ticket|web)$")] | None = Field(
+        default=None, description="Where the public page was reached from")
+    consent: StrictBool | None = Field(
+        default=None, description="The citizen ticked the page's PDPA consent line")
+    print: StrictBool = Field(default=False, description="Staff: print the receipt (at "
+                                                         "kiosk_id; none: the server's own printer)")
+    kiosk_id: KioskId | None = None
+
+
+class ComplaintStep(Body):
+    status: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = Field(
+        description="assigned, in_progress, resolved or closed: forward only")
+    note: StepNote | None = Field(default=None, description="Public: shown on the tracking page")
+    internal_note: StepNote | None = Field(default=None, description="Staff only")
+
+
+class AssignComplaint(Body):
+    user_id: Id
+    note: StepNote | None = None
+    internal_note: StepNote | None = None
+
+
+class ForwardComplaint(Body):
+    agency: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="The agency it is sent on to (shown on the tracking page)")
+    note: StepNote | None = None
+    internal_note: StepNote | None = None
+
+
+class ReopenComplaint(Body):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] = Field(
+        description="Why it is taken up again (staff only)")
+    note: StepNote | None = Field(default=None, description="Public: shown on the tracking page")
+
+
+class ComplaintDue(Body):
+    due_on: dt.date = Field(description="The new due date (the office's day), YYYY-MM-DD")
+    reason: StepNote | None = None
+
+    @field_validator("due_on")
+    @classmethod
+    def _plausible(cls, value: dt.date) -> dt.date:
+        if not 2000 <= value.year <= 2999:
+            raise ValueError("the date must be between the years 2000 and 2999")
+        return value
+
+
+class PrintComplaint(Body):
+    kiosk_id: KioskId | None = None
+
+
 # --- query strings: read by the views themselves; these models document them ---------------
 
 def _no_defaults(schema: dict) -> None:
@@ -178,6 +254,19 @@ class PeriodQuery(Query):
         default=None, alias="from")
     to: Annotated[dt.date, WithJsonSchema({
         **_DAY, "description": "Last day, included; the first day when left out"})] = None
+
+
+class ComplaintQuery(Query):
+    status: ComplaintStatus = None
+    category: Annotated[str, WithJsonSchema({"type": "string", "maxLength": 32})] = None
+    overdue: Annotated[bool, WithJsonSchema({"type": "boolean", "description":
+                                             "true: only overdue; false: none overdue"})] = None
+    assignee: Annotated[str, WithJsonSchema({"type": "string", "description":
+                                              "a user id, or none (nobody, no agency)"})] = None
+    q: Annotated[str, WithJsonSchema({"type": "string", "maxLength": 200, "description":
+                                       "the code, or words of the text, contact or agency"})] = None
+    limit: Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 500})] = None
+    offset: Annotated[int, WithJsonSchema({"type": "integer", "minimum": 0})] = None
 
 
 class AnswerCriterion(Body):

@@ -171,3 +171,28 @@ def test_rating_tablet_is_accessible(tmp_path, server_factory, pages):
     screen(tablet, "thanks")
     assert violations(tablet) == [], "thanks"
     assert pages.errors == []
+
+
+def test_the_complaint_pages_are_accessible(tmp_path, server_factory, pages):
+    """The public form (and its receipt), the tracking page on a phone, and the register."""
+    server, _ = start_demo(server_factory, tmp_path)
+    ticket = issue(server, 3)
+    phone = pages.open(f"{server.url}/complain?t={ticket['token']}", 390, 844, has_touch=True)
+    phone.locator("#categories input[value=hardship]").wait_for()
+    assert violations(phone) == [], "complaint form"
+    phone.fill("#text", "ไฟทางในซอยดับทั้งซอย")
+    phone.check("#consent")
+    phone.click("#send")
+    phone.locator("#receipt").wait_for()
+    phone.wait_for_function("document.querySelector('#receipt-qr').complete")
+    assert violations(phone) == [], "complaint receipt"
+    with phone.expect_navigation():
+        phone.click("#receipt-link")
+    phone.wait_for_function("document.querySelectorAll('#steps li').length === 1")
+    assert violations(phone) == [], "tracking page"
+    register = pages.logged_in(server.url, "staff1", "/complaints")
+    register.locator("#rows tr a").first.click()
+    register.locator("#record-h").wait_for()
+    register.wait_for_function("document.querySelectorAll('#r-events li').length === 1")
+    assert violations(register) == [], "complaint register"
+    assert pages.errors == []

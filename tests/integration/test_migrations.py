@@ -142,3 +142,29 @@ def test_tickets_called_before_0010_get_their_first_call_from_the_record(db_url)
         assert first == {1: datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc), 2: None}
     finally:
         engine.dispose()
+
+
+def test_the_complaint_record_cannot_be_rewritten(db_url):
+    """Every step of a complaint stays as it was recorded (migration 0011); the complaint row
+    itself still changes (its status, and its contact erased after the retention)."""
+    from datetime import date
+
+    from queue_server.adapters.orm import complaint_events, complaints
+    engine = sa.create_engine(db_url)
+    at = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.insert(complaints).values(
+                id=1, office_id=1, code="ABCDE23456", text="t", category="other",
+                channel="online", status="received", contact="081", received_at=at,
+                due_on=date(2026, 12, 16), version=1))
+            conn.execute(sa.insert(complaint_events).values(
+                complaint_id=1, office_id=1, kind="received", status="received", at=at,
+                actor_kind="citizen", data={}))
+        refuses_rewrites(engine, complaint_events)
+        with engine.begin() as conn:
+            conn.execute(sa.update(complaints).values(contact=None, status="closed"))
+    finally:
+        engine.dispose()
