@@ -294,9 +294,12 @@ def token() -> None:
 @token.command("create")
 @click.option("--user", "username", default=None, help="a staff user name")
 @click.option("--device", "kiosk_id", default=None, help="a kiosk id: a token for its print agent")
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="valid this many days (default: 90 for a user; a device's until revoked)")
 @click.option("--db", default=None)
 @click.option("--label", default="cli")
-def token_create(username: str | None, kiosk_id: str | None, db: str | None, label: str) -> None:
+def token_create(username: str | None, kiosk_id: str | None, days: int | None, db: str | None,
+                 label: str) -> None:
     """Print a new bearer token for --user NAME (or --device KIOSK), alone on the last line."""
     import re
 
@@ -314,11 +317,39 @@ def token_create(username: str | None, kiosk_id: str | None, db: str | None, lab
             office = app.extensions["gecc"].queries.office()
             accounts.ensure_device(office["id"], kiosk_id)
             username = device_username(kiosk_id)
-        value = accounts.create_token(username, label)
+        elif days is None:
+            days = 90  # a person's token runs out; a kiosk's print agent must keep printing
+        value = accounts.create_token(username, label, days=days)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Bearer token for {username} (shown once; keep it safe):")
+    until = f"valid {days} days" if days else "valid until revoked"
+    click.echo(f"Bearer token for {username}, {until} (shown once; keep it safe):")
     click.echo(value)
+
+
+@token.command("list")
+@click.option("--db", default=None)
+def token_list(db: str | None) -> None:
+    """Every token: its id, whose, label, made, runs out, revoked (never the token itself)."""
+    for t in _app(db).extensions["gecc"].accounts.tokens():
+        state = "valid" if t["valid"] else ("revoked" if t["revoked_at"] else "expired")
+        click.echo(f"{t['id']:>5}  {state:8}  {t['username']:24}  {t['label']:16}  "
+                   f"made {t['created_at']}  until {t['expires_at'] or '-'}"
+                   + (f"  revoked {t['revoked_at']}" if t["revoked_at"] else ""))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(1))
+@click.option("--db", default=None)
+def token_revoke(token_id: int, db: str | None) -> None:
+    """Take a token back at once (a lost tablet, a clerk who left)."""
+    from .domain.errors import DomainError
+
+    try:
+        _app(db).extensions["gecc"].accounts.revoke_token(token_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token {token_id} revoked")
 
 
 @main.group()

@@ -119,6 +119,11 @@ def write_workbook(path: Path, report: dict, columns: dict[str, list]) -> None:
          report["satisfaction"]["response_ratio"], definitions["response_ratio"]),
         ("สัดส่วนออนไลน์ / Online share", report["channels"]["online_share"],
          definitions["online_share"]),
+        ("เรื่องร้องเรียนที่รับ / Complaints received", report["complaints"]["received"],
+         report["complaints"].get("definitions", {}).get("received", "")),
+        ("สัดส่วนเรื่องร้องเรียนที่แก้ไขแล้ว / Complaints resolved share",
+         report["complaints"]["resolved_share"],
+         report["complaints"].get("definitions", {}).get("resolved_share", "")),
         ("คะแนนประเมินตนเอง / Estimated score", report["score"]["estimated"], report["score"]["note"]),
     ]
     # minutes and counts as numbers (a spreadsheet sums them), empty cells where none

@@ -382,10 +382,40 @@ def _summary_rows(report: dict) -> list[tuple[str, str]]:
         ("คะแนนความพึงพอใจเฉลี่ย (1-5) / Mean satisfaction score", score_value(s["mean_score"])),
         ("พอใจ-พอใจมาก / Satisfied share (4-5)", percent(s["satisfied_share"])),
         ("สัดส่วนบัตรคิวออนไลน์ / Online share", percent(ch["online_share"])),
+        ("เรื่องร้องเรียนที่รับ / Complaints received",
+         number(report.get("complaints", {}).get("received"))),
+        ("เรื่องร้องเรียนที่แก้ไขแล้ว / Complaints resolved",
+         percent(report.get("complaints", {}).get("resolved_share"))),
         ("การแจ้งเตือนที่ดำเนินการแล้ว / Alerts handled", percent(alerts.get("handled_share"))),
         ("คะแนนประเมินตนเอง (ประมาณการ) / Estimated score",
          number(score.get("estimated"))),
     ]
+
+
+def _complaints(report: dict) -> str:
+    """The complaint register's figures (GECC quality 2.12, 2.13), overall and by category."""
+    c = report.get("complaints") or {}
+    if not c.get("received"):
+        return ("<h2>เรื่องร้องเรียน <span class='en'>/ Complaints</span></h2>"
+                f"<p>ไม่มีเรื่องร้องเรียนในช่วงนี้ / no complaint in the period ({NO_DATA})</p>")
+    days = c.get("days_to_resolve") or {}
+    rows = "".join(
+        f"<tr><td>{_e(k['name_th'])}<br><span class='en'>{_e(k['name_en'])}</span></td>"
+        f"<td class='num'>{number(k['received'])}</td><td class='num'>{number(k['resolved'])}</td>"
+        f"<td class='num'>{percent(k['resolved_share'])}</td>"
+        f"<td class='num'>{number(k['overdue'])}</td></tr>" for k in c.get("by_category", []))
+    return f"""<h2>เรื่องร้องเรียน <span class="en">/ Complaints</span></h2>
+<p>รับ {number(c['received'])} เรื่อง แก้ไขแล้ว {number(c['resolved'])}
+({percent(c['resolved_share'])}) ภายในกำหนด {percent(c.get('resolved_within_due_share'))}
+ค่ามัธยฐาน {minutes(days.get('median'))} วัน P90 {minutes(days.get('p90'))} วัน
+เกินกำหนด {number(c.get('overdue'))} เรื่อง (ณ {_e(c.get('as_of'))})<br>
+<span class="en">{number(c['received'])} received, {number(c['resolved'])} resolved
+({percent(c['resolved_share'])}), {percent(c.get('resolved_within_due_share'))} within the due
+date; median {minutes(days.get('median'))} days to resolve, p90 {minutes(days.get('p90'))};
+{number(c.get('overdue'))} overdue as of {_e(c.get('as_of'))}</span></p>
+<table class="summary"><tr><th>หมวด / Category</th><th class="num">รับ / Received</th>
+<th class="num">แก้ไขแล้ว / Resolved</th><th class="num">สัดส่วน / Share</th>
+<th class="num">เกินกำหนด / Overdue</th></tr>{rows}</table>"""
 
 
 def _services_table(report: dict) -> str:
@@ -545,6 +575,8 @@ def render_html(report: dict) -> str:
 {chart_satisfaction_by_day(report)}
 
 {_staffing(report)}
+
+{_complaints(report)}
 
 <h2 class="pagebreak">เกณฑ์ที่ระบบวัดได้ <span class="en">/ Measured criteria</span></h2>
 {_measured_items(report)}

@@ -131,3 +131,38 @@ def test_every_answer_says_nosniff(app, api):
     for answer in (api.get("/services"), app.test_client().get("/kiosk"),
                    api.get("/tickets/no-such")):
         assert answer.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_a_copied_session_cookie_stops_working_at_log_out(sqlite_app):
+    """Someone copies the clerk's cookie; the clerk logs out: the copy no longer opens the
+    console nor calls the API."""
+    clerk = _logged_in(sqlite_app, "staff1")
+    cookie = clerk.get_cookie("session").value
+    copy = sqlite_app.test_client()
+    copy.set_cookie("session", cookie)
+    assert copy.get("/counter").status_code == 200
+    page = clerk.get("/counter")
+    csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+    assert clerk.post("/logout", data={"csrf_token": csrf}).status_code == 302
+    assert copy.get("/counter").status_code == 302  # back to the log-in page
+    assert copy.get("/api/v1/counters").status_code == 401
+    assert _logged_in(sqlite_app, "staff1").get("/counter").status_code == 200  # logs in again
+
+
+def test_tokens_run_out_and_can_be_revoked(app, clock):
+    accounts = app.extensions["gecc"].accounts
+    short = accounts.create_token("manager", "laptop", days=1)
+    kept = accounts.create_token("manager", "script")
+    client = app.test_client()
+
+    def status(token):
+        return client.get("/api/v1/counters", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert status(short) == 200 and status(kept) == 200
+    clock.advance(days=1, seconds=1)
+    assert status(short) == 401 and status(kept) == 200
+    [listed] = [t for t in accounts.tokens() if t["label"] == "script"]
+    accounts.revoke_token(listed["id"])
+    assert status(kept) == 401
+    states = {t["label"]: t["valid"] for t in accounts.tokens()}
+    assert states == {"laptop": False, "script": False}

@@ -69,6 +69,10 @@ def test_the_pack_has_the_pdf_report_of_the_period(app, api, day, tmp_path):  # 
     assert report["alerts"]["handled_share"] is None
     assert re.search(r"Alerts handled\s+—\n", text), text
 
+    # The complaint register's section, empty for this day: said, not left out.
+    assert report["complaints"]["received"] == 0
+    assert "Complaints" in text and re.search(r"Complaints received\s+0\n", text), text
+
     # Every measured item is listed with its verdict; the self-assessment lists every item.
     for item in report["items"]:
         assert item["id"] in text, item["id"]

@@ -124,6 +124,9 @@ users = sa.Table(
     sa.Column("role", _enum(model.Role), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # A log-in session carries the version it was given; logging out moves it on, so a copied
+    # session cookie stops working (web/auth.py).
+    sa.Column("session_version", sa.Integer, nullable=False, server_default="0"),
 )
 
 api_tokens = sa.Table(
@@ -133,6 +136,8 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("label", sa.String(100), nullable=False, server_default=""),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime),  # none: until revoked (a kiosk's print agent)
+    sa.Column("revoked_at", UTCDateTime),
 )
 
 # One row per service and local day; numbers are taken from here inside the ticket's own

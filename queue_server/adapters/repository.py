@@ -16,7 +16,7 @@ from ..domain.devices import DevicePairing
 from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
                             TicketEvent, TicketStatus, User)
 from ..domain.printing import PrintJob, PrintJobStatus, PrinterState
-from .orm import (counter_services, counters, device_pairings, print_jobs, printer_states, ticket_events,
+from .orm import (api_tokens, counter_services, counters, device_pairings, print_jobs, printer_states, ticket_events,
                   ticket_sequences, tickets)
 
 WAITING = TicketStatus.WAITING
@@ -96,7 +96,7 @@ def _insert(table: sa.Table):
 
 @hot_statement
 def _user_by_token_hash():
-    return (sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+    return (sa.select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == bindparam("p_hash")))
 
 
@@ -170,8 +170,19 @@ class UserRepository(SessionRepository):
     def user_by_name(self, username: str) -> User | None:
         return self.session.scalars(sa.select(User).where(User.username == username)).first()
 
-    def user_by_token_hash(self, token_hash: str) -> User | None:
-        return self.session.scalars(_user_by_token_hash(), {"p_hash": token_hash}).first()
+    def user_by_token_hash(self, token_hash: str) -> tuple[User, ApiToken] | None:
+        """The token's user and the token itself (whether it still holds is the caller's)."""
+        row = self.session.execute(_user_by_token_hash(), {"p_hash": token_hash}).first()
+        return None if row is None else (row[0], row[1])
+
+    def tokens(self) -> list[tuple[ApiToken, User]]:
+        """Every token with its user, newest first (`gecc-queue token list`)."""
+        return [(token, user) for token, user in self.session.execute(
+            sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            .order_by(api_tokens.c.id.desc()))]
+
+    def token(self, token_id: int) -> ApiToken | None:
+        return self.session.get(ApiToken, token_id)
 
     def users_of_office(self, office_id: int) -> list[User]:
         return list(self.session.scalars(

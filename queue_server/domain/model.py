@@ -215,16 +215,32 @@ class User:
         self.role = role
         self.password_hash = password_hash
         self.active = active
+        self.session_version = 0
+
+    def end_sessions(self) -> None:
+        """Every log-in session given so far stops working (log-out, a password change)."""
+        self.session_version += 1
 
 
 class ApiToken:
-    """A bearer token for API use; only its SHA-256 is kept."""
+    """A bearer token for API use; only its SHA-256 is kept. It works until `expires_at`
+    (none: until revoked) and not after it is revoked."""
 
-    def __init__(self, user_id: int, token_hash: str, label: str, created_at: datetime):
+    def __init__(self, user_id: int, token_hash: str, label: str, created_at: datetime,
+                 expires_at: datetime | None = None):
         self.user_id = user_id
         self.token_hash = token_hash
         self.label = label
         self.created_at = created_at
+        self.expires_at = expires_at
+        self.revoked_at = None
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def revoke(self, now: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = now
 
 
 class RecordedEvent:

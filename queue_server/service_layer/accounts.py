@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -38,10 +39,12 @@ class StaffMember:
     display_name: str
     role: Role
     office_id: int
+    session_version: int = 0  # what a log-in session must carry (web/auth.py)
 
 
 def _member(user: User) -> StaffMember:
-    return StaffMember(user.id, user.username, user.display_name, user.role, user.office_id)
+    return StaffMember(user.id, user.username, user.display_name, user.role, user.office_id,
+                       user.session_version)
 
 
 def token_hash(token: str) -> str:
@@ -124,18 +127,51 @@ class Accounts:
             user = uow.users.user(user_id)
             return _member(user) if user is not None and user.active else None
 
-    def create_token(self, username: str, label: str = "cli") -> str:
-        """A new bearer token for the user; only its hash is stored, so show it once."""
+    def create_token(self, username: str, label: str = "cli", days: int | None = None) -> str:
+        """A new bearer token for the user, valid `days` days (None: until revoked); only its
+        hash is stored, so show it once."""
         with self.uow() as uow:
             user = uow.users.user_by_name(username)
             if user is None:
                 raise NotFound(f"There is no user {username}.")
             token = secrets.token_urlsafe(32)
-            uow.add(ApiToken(user.id, token_hash(token), label, self.clock()))
+            now = self.clock()
+            expires = now + timedelta(days=days) if days is not None else None
+            uow.add(ApiToken(user.id, token_hash(token), label, now, expires))
             uow.commit()
             return token
 
     def user_for_token(self, token: str) -> StaffMember | None:
         with self.read_uow() as uow:
-            user = uow.users.user_by_token_hash(token_hash(token))
-            return _member(user) if user is not None and user.active else None
+            found = uow.users.user_by_token_hash(token_hash(token))
+            if found is None:
+                return None
+            user, api_token = found
+            if not (user.active and api_token.valid_at(self.clock())):
+                return None
+            return _member(user)
+
+    def tokens(self) -> list[dict]:
+        """Every token, newest first: whose, its label, when made, until when, revoked."""
+        with self.read_uow() as uow:
+            now = self.clock()
+            return [{"id": t.id, "username": u.username, "label": t.label,
+                     "created_at": iso(t.created_at), "expires_at": iso(t.expires_at),
+                     "revoked_at": iso(t.revoked_at), "valid": t.valid_at(now)}
+                    for t, u in uow.users.tokens()]
+
+    def revoke_token(self, token_id: int) -> None:
+        with self.uow() as uow:
+            token = uow.users.token(token_id)
+            if token is None:
+                raise NotFound(f"There is no token {token_id}.")
+            token.revoke(self.clock())
+            uow.commit()
+
+    def end_sessions(self, user_id: int) -> None:
+        """Log-out: every session cookie this user was given stops working (a copied one too)."""
+        with self.uow() as uow:
+            user = uow.users.user(user_id)
+            if user is not None:
+                user.end_sessions()
+                uow.commit()

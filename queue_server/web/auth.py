@@ -37,7 +37,9 @@ class SessionUser(UserMixin):
         self.member = member
 
     def get_id(self) -> str:
-        return str(self.member.id)
+        # "id.version": a session is good only while the user's session version is the one
+        # it was given (a log-out moves the version on: a copied cookie stops working).
+        return f"{self.member.id}.{self.member.session_version}"
 
 
 def init_auth(app: flask.Flask) -> None:
@@ -46,9 +48,14 @@ def init_auth(app: flask.Flask) -> None:
     csrf.init_app(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        member = app.extensions["gecc"].accounts.get(int(user_id)) if user_id.isdigit() else None
-        return SessionUser(member) if member else None
+    def load_user(session_id: str):
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        member = app.extensions["gecc"].accounts.get(int(user_id))
+        if member is None or member.session_version != int(version):
+            return None
+        return SessionUser(member)
 
 
 def staff_member() -> StaffMember | None:

@@ -83,6 +83,8 @@ def login():
 @pages.post("/logout")
 def logout():
     csrf.protect()
+    if current_user.is_authenticated:
+        flask.current_app.extensions["gecc"].accounts.end_sessions(current_user.member.id)
     logout_user()
     return flask.redirect(flask.url_for("pages.login"))
 
