@@ -14,6 +14,7 @@ from .adapters.db import make_engine, session_factories
 from .adapters.file_store import FileStore
 from .adapters.unit_of_work import SqlAlchemyUnitOfWork
 from .config import SERVERS, settings_from_env
+from .domain.alerts import AlertRules
 from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
@@ -82,11 +83,13 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
     rating_policy = RatingPolicy(window_days=config["RATING_WINDOW_DAYS"],
                                  low_score_max=config["RATING_LOW_SCORE"],
                                  comment_retention_days=config["RATING_COMMENT_RETENTION_DAYS"])
+    alerts = Alerts(context, AlertRules(counter_closed_growth=config["ALERT_COUNTER_CLOSED_GROWTH"]))
     return Services(engine=engine, context=context, tickets=tickets,
                     office_settings=OfficeSettings(context), queries=Queries(context),
-                    accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
+                    accounts=Accounts(write_uow, clock, read_uow),
+                    printing=Printing(context, alerts),
                     bookings=Bookings(context, tickets, check_in),
-                    ratings=Ratings(context, rating_policy), alerts=Alerts(context),
+                    ratings=Ratings(context, rating_policy), alerts=alerts,
                     evidence=Evidence(context),
                     assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
                     notifier=notifier)

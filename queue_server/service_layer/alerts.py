@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain.alerts import Alert, AlertKind
+from ..domain.alerts import (Alert, AlertKind, AlertRules, closed_counters_with_growing_queues,
+                             long_waits)
 from ..domain.errors import NotFound
 from ..domain.model import Actor
 from . import messages
@@ -15,8 +16,9 @@ from .unit_of_work import UnitOfWork
 
 
 class Alerts:
-    def __init__(self, context: Context):
+    def __init__(self, context: Context, rules: AlertRules | None = None):
         self.context = context
+        self.rules = rules or AlertRules()
 
     def open(self, office_id: int) -> list[dict]:
         with self.context.read_uow() as uow:
@@ -42,6 +44,60 @@ class Alerts:
             return view
         return self.context.write(run)
 
+    # --- raising ---------------------------------------------------------------------------
+
+    def sweep(self, office_id: int | None = None) -> list[dict]:
+        """Look at the office's queues now and raise what passing time brings: a ticket
+        waiting past its service's target, a counter closed while its queue grows. The server
+        runs it every few seconds (cli.py); the alerts raised, as views."""
+        def run(uow: UnitOfWork) -> list[dict]:
+            office = uow.offices.office(office_id)
+            if office is None:
+                return []
+            now = self.context.clock()
+            today = office.service_day(now)
+            start, _ = office.day_bounds(today)
+            known = {a.id: a for a in uow.alerts.open(office.id)}
+            known.update({a.id: a for a in uow.alerts.raised_between(office.id, start, now)})
+            known = list(known.values())
+            services = uow.offices.services(office.id)
+            queues = uow.alerts.waiting_queues(office.id, today)
+            raised = long_waits(services, queues, known, office.id, now)
+            raised += closed_counters_with_growing_queues(
+                office, uow.offices.counters(office.id), uow.alerts.last_closings(office.id, start),
+                {s.id: s for s in services}, {sid: q.count for sid, q in queues.items()},
+                known, self.rules, now)
+            return self._raise(uow, raised)
+        return self.context.write(run)
+
+    def printer_reported(self, state, office_id: int | None = None) -> dict | None:
+        """A printer's report: trouble (offline, out of paper, cover open, paper low) raises an
+        alert unless that kiosk's printer has one open already."""
+        if not self.rules.printer_in_trouble(state):
+            return None
+
+        def run(uow: UnitOfWork) -> dict | None:
+            office = uow.offices.office(office_id)
+            if office is None:
+                return None
+            kiosk = state.kiosk_id or ""
+            if any(a.kind == AlertKind.PRINTER_TROUBLE and a.data.get("kiosk_id") == kiosk
+                   for a in uow.alerts.open(office.id)):
+                return None
+            views = self._raise(uow, [Alert.printer_trouble(office.id, state, self.context.clock())])
+            return views[0]
+        return self.context.write(run)
+
+    @staticmethod
+    def _raise(uow: UnitOfWork, alerts: list[Alert]) -> list[dict]:
+        for alert in alerts:
+            uow.alerts.add(alert)
+        uow.flush()
+        views = [alert_view(uow, a) for a in alerts]
+        for view in views:
+            uow.publish(messages.alert_raised(view))
+        uow.commit()
+        return views
 
 
 def alert_view(uow: UnitOfWork, alert: Alert) -> dict:

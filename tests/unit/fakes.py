@@ -50,6 +50,9 @@ class FakeOffices(_Repository):
     def office(self, office_id=None):
         return next((o for o in self.db.offices if office_id in (None, o.id)), None)
 
+    def office_ids(self):
+        return [o.id for o in self.db.offices]
+
     def services(self, office_id):
         return [s for s in self.db.services if s.office_id == office_id]
 
