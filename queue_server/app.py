@@ -27,6 +27,8 @@ from .service_layer.assessment import Assessment
 from .service_layer.bookings import Bookings
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.evidence import Evidence
+from .service_layer.manager import ManagerPages
+from .service_layer.packs import Packs, run_in_thread
 from .service_layer.office_settings import OfficeSettings
 from .service_layer.printing import Printing
 from .service_layer.queries import Queries
@@ -55,6 +57,8 @@ class Services:
     evidence: Evidence
     assessment: Assessment
     notifier: Notifier
+    manager: ManagerPages          # the manager's period pages and self-assessment
+    packs: Packs                   # evidence packs made in the background
 
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
@@ -83,16 +87,32 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
     rating_policy = RatingPolicy(window_days=config["RATING_WINDOW_DAYS"],
                                  low_score_max=config["RATING_LOW_SCORE"],
                                  comment_retention_days=config["RATING_COMMENT_RETENTION_DAYS"])
-    alerts = Alerts(context, AlertRules(counter_closed_growth=config["ALERT_COUNTER_CLOSED_GROWTH"]))
+    alerts = Alerts(context, AlertRules(
+        counter_closed_growth=config.get("ALERT_COUNTER_CLOSED_GROWTH", 5)))
+    evidence = Evidence(context)
+    packs = Packs(evidence, config.get("PACKS_DIR", "instance/packs"),
+                  config.get("PACKS_KEPT", 10), clock, runner=_pack_runner(config.get("SERVER")))
     return Services(engine=engine, context=context, tickets=tickets,
                     office_settings=OfficeSettings(context), queries=Queries(context),
                     accounts=Accounts(write_uow, clock, read_uow),
                     printing=Printing(context, alerts),
                     bookings=Bookings(context, tickets, check_in),
                     ratings=Ratings(context, rating_policy), alerts=alerts,
-                    evidence=Evidence(context),
+                    evidence=evidence,
                     assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
-                    notifier=notifier)
+                    notifier=notifier, manager=ManagerPages(context, evidence, alerts),
+                    packs=packs)
+
+
+def _pack_runner(server: str | None):
+    """Packs are CPU work (the PDF, the workbook): under gevent they run in its pool of real
+    threads, so the server keeps serving while one is made; otherwise in a thread."""
+    if server == "gevent":
+        def in_pool(work):
+            import gevent
+            gevent.get_hub().threadpool.spawn(work)
+        return in_pool
+    return run_in_thread
 
 
 def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
@@ -121,6 +141,7 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
 
     app.url_map.converters["id"] = IdConverter
     from .web import evidence_api  # noqa: F401 - ratings, alerts, evidence, self-assessment
+    from .web import manager_pages  # noqa: F401 - the manager's pages and the packs' API
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk

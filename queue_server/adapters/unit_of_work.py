@@ -13,6 +13,7 @@ from ..service_layer.unit_of_work import ConcurrentUpdate, Notifier, UnitOfWork
 from .attachment_repository import AttachmentRepository
 from .booking_repository import BookingRepository
 from .evidence_repository import EvidenceRepository
+from .manager_repository import ManagerRepository
 from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
 
@@ -45,6 +46,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.alerts = AlertRepository(self.session)
         self.evidence = EvidenceRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
+        self.manager = ManagerRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)
