@@ -110,9 +110,23 @@ def _pack_runner(server: str | None):
     if server == "gevent":
         def in_pool(work):
             import gevent
+            _load_pack_libraries()
             gevent.get_hub().threadpool.spawn(work)
         return in_pool
     return run_in_thread
+
+
+def _load_pack_libraries() -> None:
+    """Import what a pack uses here, in gevent's own thread: their first import runs programs
+    (ldconfig, fc-match), and gevent's patched subprocess works only there, not in its pool."""
+    import matplotlib.figure  # noqa: F401
+    import openpyxl  # noqa: F401
+    import weasyprint  # noqa: F401
+    from rubric import report
+
+    warm = getattr(report, "_matplotlib", None)  # the fonts the charts use, found once
+    if warm is not None:
+        warm()
 
 
 def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
