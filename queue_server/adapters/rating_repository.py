@@ -24,6 +24,18 @@ class RatingRepository(SessionRepository):
             .order_by(ratings.c.id).limit(limit)))
 
 
+    def comments_of(self, ticket_ids: list[int]) -> dict[int, str]:
+        """The comments of those tickets' ratings (the ones that have one), in one query."""
+        found = {}
+        ids = sorted(set(ticket_ids))
+        for start in range(0, len(ids), 900):  # SQLite's limit of bound parameters
+            found.update(self.session.execute(
+                sa.select(ratings.c.ticket_id, ratings.c.comment)
+                .where(ratings.c.ticket_id.in_(ids[start:start + 900]),
+                       ratings.c.comment.is_not(None))).all())
+        return found
+
+
 class AlertRepository(SessionRepository):
     def by_id(self, alert_id: int) -> Alert | None:
         return self.session.get(Alert, alert_id)

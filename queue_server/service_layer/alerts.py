@@ -29,7 +29,7 @@ class Alerts:
         with self.context.read_uow() as uow:
             office = self.context.views(uow, office_id).office()
             start, end = office.day_bounds(first, last)
-            return [alert_view(uow, a) for a in uow.alerts.raised_between(office.id, start, end)]
+            return alert_views(uow, office.id, uow.alerts.raised_between(office.id, start, end))
 
     def handle(self, alert_id: int, action: str, actor: Actor, office_id: int) -> dict:
         def run(uow: UnitOfWork) -> dict:
@@ -100,6 +100,22 @@ class Alerts:
         return views
 
 
+def alert_views(uow: UnitOfWork, office_id: int, alerts: list[Alert]) -> list[dict]:
+    """Many alerts as `alert_view` shows one, with the comments and names read in two queries
+    (a year's history holds thousands of alerts)."""
+    comments = uow.ratings.comments_of(
+        [a.ticket_id for a in alerts if a.kind == AlertKind.LOW_RATING and a.ticket_id])
+    names = {u.id: u.display_name for u in uow.users.users_of_office(office_id)}
+
+    def name(user_id):
+        if user_id not in names:  # an administrator of another office, say
+            user = uow.users.user(user_id)
+            names[user_id] = user.display_name if user else None
+        return names[user_id]
+    return [_view(a, comments.get(a.ticket_id) if a.kind == AlertKind.LOW_RATING else None,
+                  name) for a in alerts]
+
+
 def alert_view(uow: UnitOfWork, alert: Alert) -> dict:
     """An alert as managers see it: with the rating's comment (for their eyes only) and the
     names of the clerk who served and of the manager who handled it."""
@@ -112,9 +128,14 @@ def alert_view(uow: UnitOfWork, alert: Alert) -> dict:
         user = uow.users.user(user_id) if user_id else None
         return user.display_name if user else None
 
+    return _view(alert, comment, name)
+
+
+def _view(alert: Alert, comment: str | None, name) -> dict:
     return {"id": alert.id, "kind": alert.kind.value, "raised_at": iso(alert.raised_at),
             "ticket_id": alert.ticket_id, "service_id": alert.service_id,
             "counter_id": alert.counter_id, "data": alert.data, "comment": comment,
             "handled_at": iso(alert.handled_at), "handled_by": alert.handled_by,
-            "action": alert.action, "clerk_name": name(alert.data.get("clerk_id")),
-            "handled_by_name": name(alert.handled_by)}
+            "action": alert.action,
+            "clerk_name": name(alert.data.get("clerk_id")) if alert.data.get("clerk_id") else None,
+            "handled_by_name": name(alert.handled_by) if alert.handled_by else None}
