@@ -41,8 +41,8 @@ class OfficeSettings:
                 # A closing keeps its queues' length: a queue that grows after it raises an
                 # alert (service_layer/alerts.py).
                 data = None if is_open else {"waiting": {
-                    str(sid): n for sid, n in uow.tickets.waiting_counts(
-                        list(counter.service_ranks()), office.service_day(now)).items()}}
+                    str(sid): n for sid, n in sorted(uow.tickets.waiting_counts(
+                        list(counter.service_ranks()), office.service_day(now)).items()) if n}}
                 uow.add(OfficeEvent(office.id, kind, now, actor, counter_id=counter.id,
                                     data=data))
             uow.flush()
