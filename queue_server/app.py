@@ -27,7 +27,7 @@ from .service_layer.assessment import Assessment
 from .service_layer.bookings import Bookings
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.evidence import Evidence
-from .service_layer.manager import ManagerPages
+from .service_layer.manager import ManagerPages, in_a_thread
 from .service_layer.packs import Packs, run_in_thread
 from .service_layer.office_settings import OfficeSettings
 from .service_layer.printing import Printing
@@ -100,8 +100,25 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     ratings=Ratings(context, rating_policy), alerts=alerts,
                     evidence=evidence,
                     assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
-                    notifier=notifier, manager=ManagerPages(context, evidence, alerts),
+                    notifier=notifier,
+                    manager=ManagerPages(context, evidence, alerts,
+                                         parallel=_figures_runner(config.get("SERVER"))),
                     packs=packs)
+
+
+def _figures_runner(server: str | None):
+    """The manager's extra figures beside the evidence: under gevent in its pool of real
+    threads (a monkey-patched thread would be a greenlet, never at the same time)."""
+    if server == "gevent":
+        class Pending:
+            def __init__(self, work):
+                import gevent
+                self.result_ = gevent.get_hub().threadpool.spawn(work)
+
+            def result(self):
+                return self.result_.get()
+        return Pending
+    return in_a_thread
 
 
 def _pack_runner(server: str | None):
