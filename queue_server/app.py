@@ -14,6 +14,7 @@ from .adapters.db import make_engine, session_factories
 from .adapters.file_store import FileStore
 from .adapters.unit_of_work import SqlAlchemyUnitOfWork
 from .config import SERVERS, settings_from_env
+from .domain.alerts import AlertRules
 from .domain.booking import CheckInPolicy
 from .domain.policy import CallingPolicy
 from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
@@ -28,6 +29,8 @@ from .service_layer.complaints import Complaints
 from .domain.complaint import ComplaintPolicy
 from .service_layer.context import Context, QueueSettings, utc_now
 from .service_layer.evidence import Evidence
+from .service_layer.manager import ManagerPages, in_a_thread
+from .service_layer.packs import Packs, run_in_thread
 from .service_layer.office_settings import OfficeSettings
 from .service_layer.printing import Printing
 from .service_layer.queries import Queries
@@ -57,6 +60,8 @@ class Services:
     assessment: Assessment
     complaints: Complaints         # the complaint register
     notifier: Notifier
+    manager: ManagerPages          # the manager's period pages and self-assessment
+    packs: Packs                   # evidence packs made in the background
 
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
@@ -85,17 +90,81 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
     rating_policy = RatingPolicy(window_days=config["RATING_WINDOW_DAYS"],
                                  low_score_max=config["RATING_LOW_SCORE"],
                                  comment_retention_days=config["RATING_COMMENT_RETENTION_DAYS"])
+    alerts = Alerts(context, AlertRules(
+        counter_closed_growth=config.get("ALERT_COUNTER_CLOSED_GROWTH", 5)))
+    evidence = Evidence(context)
+    packs = Packs(evidence, config.get("PACKS_DIR", "instance/packs"),
+                  config.get("PACKS_KEPT", 10), clock, runner=_pack_runner(config.get("SERVER")),
+                  # a process of its own for the PDF, except in gevent's pool of threads,
+                  # where its patched subprocess does not work
+                  pdf_beside=config.get("SERVER") != "gevent")
     return Services(engine=engine, context=context, tickets=tickets,
                     office_settings=OfficeSettings(context), queries=Queries(context),
-                    accounts=Accounts(write_uow, clock, read_uow), printing=Printing(context),
+                    accounts=Accounts(write_uow, clock, read_uow,
+                                      blocking=_blocking_runner(config.get("SERVER"))),
+                    printing=Printing(context, alerts),
                     bookings=Bookings(context, tickets, check_in),
-                    ratings=Ratings(context, rating_policy), alerts=Alerts(context),
-                    evidence=Evidence(context),
+                    ratings=Ratings(context, rating_policy), alerts=alerts,
+                    evidence=evidence,
                     assessment=Assessment(context, FileStore(config["ATTACHMENTS_DIR"])),
                     complaints=Complaints(context, FileStore(config["ATTACHMENTS_DIR"]),
                                           ComplaintPolicy(contact_retention_days=config[
                                               "COMPLAINT_CONTACT_RETENTION_DAYS"])),
-                    notifier=notifier)
+                    notifier=notifier,
+                    manager=ManagerPages(context, evidence, alerts,
+                                         parallel=_figures_runner(config.get("SERVER"))),
+                    packs=packs)
+
+
+def _blocking_runner(server: str | None):
+    """CPU-bound work a request must wait for (a password's scrypt): under gevent in its pool
+    of real threads, so the other requests go on meanwhile; otherwise right here."""
+    if server == "gevent":
+        def in_pool(function, *args):
+            import gevent
+            return gevent.get_hub().threadpool.apply(function, args)
+        return in_pool
+    return None
+
+
+def _figures_runner(server: str | None):
+    """The manager's extra figures beside the evidence: under gevent in its pool of real
+    threads (a monkey-patched thread would be a greenlet, never at the same time)."""
+    if server == "gevent":
+        class Pending:
+            def __init__(self, work):
+                import gevent
+                self.result_ = gevent.get_hub().threadpool.spawn(work)
+
+            def result(self):
+                return self.result_.get()
+        return Pending
+    return in_a_thread
+
+
+def _pack_runner(server: str | None):
+    """Packs are CPU work (the PDF, the workbook): under gevent they run in its pool of real
+    threads, so the server keeps serving while one is made; otherwise in a thread."""
+    if server == "gevent":
+        def in_pool(work):
+            import gevent
+            _load_pack_libraries()
+            gevent.get_hub().threadpool.spawn(work)
+        return in_pool
+    return run_in_thread
+
+
+def _load_pack_libraries() -> None:
+    """Import what a pack uses here, in gevent's own thread: their first import runs programs
+    (ldconfig, fc-match), and gevent's patched subprocess works only there, not in its pool."""
+    import matplotlib.figure  # noqa: F401
+    import rustpy_xlsxwriter  # noqa: F401
+    import weasyprint  # noqa: F401
+    from rubric import report
+
+    warm = getattr(report, "_matplotlib", None)  # the fonts the charts use, found once
+    if warm is not None:
+        warm()
 
 
 def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
@@ -125,6 +194,7 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     app.url_map.converters["id"] = IdConverter
     from .web import evidence_api  # noqa: F401 - ratings, alerts, evidence, self-assessment
     from .web import complaints_api  # noqa: F401 - the complaint register
+    from .web import manager_pages  # noqa: F401 - the manager's pages and the packs' API
     from .web.complaint_pages import complaint_pages
     from .web.api import api
     from .web.pages import pages

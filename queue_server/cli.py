@@ -55,6 +55,7 @@ def _run(app, host: str, port: int) -> None:
 
     _start_local_print_agent(app)
     socketio.start_background_task(_erase_expired_comments_hourly, app)
+    socketio.start_background_task(_sweep_alerts, app)
     if app.config["SERVER"] == "gevent":
         # gevent's WSGI server (HTTP/1.1 keep-alive) with simple-websocket for Socket.IO.
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
@@ -117,6 +118,22 @@ def _erase_expired_comments_hourly(app) -> None:
         except Exception:
             logging.getLogger("gecc.complaints").exception("could not raise overdue alerts")
         socketio.sleep(3600)
+
+
+def _sweep_alerts(app) -> None:
+    """Alerts that passing time raises (a wait past its target, a closed counter's growing
+    queue), looked for every GECC_ALERT_SWEEP_SECONDS in every office."""
+    from .live.sockets import socketio
+
+    log = logging.getLogger("gecc.alerts")
+    services = app.extensions["gecc"]
+    while True:
+        socketio.sleep(app.config["ALERT_SWEEP_SECONDS"])
+        try:
+            for office_id in services.queries.office_ids():
+                services.alerts.sweep(office_id)
+        except Exception:  # the next round tries again; serving goes on
+            log.exception("could not look for alerts")
 
 
 def _start_local_print_agent(app) -> None:

@@ -36,6 +36,8 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "BOOKING_CHECKIN_GRACE_MINUTES": float(env.get("GECC_BOOKING_CHECKIN_GRACE_MINUTES", "15")),
         # Per client address and public endpoint (limits syntax); the contract asks >= 30/min.
         "PUBLIC_RATE_LIMIT": env.get("GECC_PUBLIC_RATE_LIMIT", "60 per minute"),
+        # Failed log-ins allowed per client address and per user name before a pause.
+        "LOGIN_FAILURE_LIMIT": env.get("GECC_LOGIN_FAILURE_LIMIT", "10 per 10 minutes"),
         "RATING_WINDOW_DAYS": float(env.get("GECC_RATING_WINDOW_DAYS", "7")),
         "RATING_LOW_SCORE": int(env.get("GECC_RATING_LOW_SCORE", "2")),
         "RATING_COMMENT_RETENTION_DAYS": float(env.get("GECC_RATING_COMMENT_RETENTION_DAYS", "365")),
@@ -43,6 +45,13 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "COMPLAINT_CONTACT_RETENTION_DAYS": float(env.get("GECC_COMPLAINT_CONTACT_RETENTION_DAYS", "365")),
         # Attached evidence files, outside the web root (served to managers only).
         "ATTACHMENTS_DIR": env.get("GECC_ATTACHMENTS_DIR") or str(Path(instance_path) / "attachments"),
+        # The manager's alerts: how often the server looks for waits past their target and
+        # closed counters whose queue grows, and by how many tickets such a queue must grow.
+        "ALERT_SWEEP_SECONDS": float(env.get("GECC_ALERT_SWEEP_SECONDS", "30")),
+        "ALERT_COUNTER_CLOSED_GROWTH": int(env.get("GECC_ALERT_COUNTER_CLOSED_GROWTH", "5")),
+        # Evidence packs made from the manager's page, and how many are kept for download.
+        "PACKS_DIR": env.get("GECC_PACKS_DIR") or str(Path(instance_path) / "packs"),
+        "PACKS_KEPT": int(env.get("GECC_PACKS_KEPT", "10")),
         "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

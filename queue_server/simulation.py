@@ -33,7 +33,7 @@ import math
 import random
 import secrets
 import time as wallclock
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 

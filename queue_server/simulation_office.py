@@ -26,6 +26,7 @@ happened, so their ids follow time as the use cases' do).
 from __future__ import annotations
 
 import heapq
+from collections import Counter as Tally
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -394,8 +395,14 @@ class MemoryOffice:
         if is_open != self.counter_open[counter_id]:
             self.counter_open[counter_id] = is_open
             kind = OfficeEventKind.COUNTER_OPENED if is_open else OfficeEventKind.COUNTER_CLOSED
+            data = None
+            if not is_open:  # as the use case: its queues' length at the closing
+                serves = set(self.counter_ranks[counter_id])
+                waiting = Tally(t.service_id for t in self.tickets.values()
+                                  if t.status == TicketStatus.WAITING and t.service_id in serves)
+                data = {"waiting": {str(sid): n for sid, n in sorted(waiting.items())}}
             self.office_events.append(OfficeEvent(self.office.id, kind, self.clock(), clerk,
-                                                  counter_id=counter_id))
+                                                  counter_id=counter_id, data=data))
 
     # --- the day written --------------------------------------------------------------------
 

@@ -63,11 +63,11 @@ def ticket_columns(visits: Visits, service_codes: dict[int, str], counters: dict
 
 
 def write_pack(out: Path, report: dict, columns: dict[str, list],
-               complaints: list[dict] | None = None) -> list[Path]:
+               complaints: list[dict] | None = None, pdf_beside: bool = True) -> list[Path]:
     """Write the pack's files into `out` (made if missing); the paths written. `complaints`:
-    complaints.csv's rows (rubric/complaints.py complaint_rows). The PDF is drawn by a
-    process of its own from evidence.json while this one writes the CSVs and the workbook
-    (the two longest parts, side by side on two cores)."""
+    complaints.csv's rows (rubric/complaints.py complaint_rows). With `pdf_beside`, the PDF
+    is drawn by a process of its own from evidence.json while this one writes the CSVs and
+    the workbook (the two longest parts, side by side on two cores); without, after them."""
     out.mkdir(parents=True, exist_ok=True)
     from .complaints import COMPLAINT_COLUMNS
     with open(out / "complaints.csv", "w", newline="", encoding="utf-8") as f:
@@ -77,20 +77,30 @@ def write_pack(out: Path, report: dict, columns: dict[str, list],
     written = [out / "evidence.json", out / "tickets.csv", out / "evidence.xlsx",
                out / "report.pdf"]
     written[0].write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not pdf_beside:
+        _write_tables(written, report, columns)
+        from .report import write_report
+        write_report(written[3], report)
+        return written + [out / "complaints.csv"]
     pdf = subprocess.Popen([sys.executable, "-m", "rubric.report", str(written[0]),
                             str(written[3])], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        with open(written[1], "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(TICKET_COLUMNS)
-            writer.writerows(zip(*(columns[c] for c in TICKET_COLUMNS)))
-        write_workbook(written[2], report, columns)
+        _write_tables(written, report, columns)
     finally:
         _, errors = pdf.communicate()
     if pdf.returncode != 0:
         raise RuntimeError("report.pdf could not be drawn: "
                            + errors.decode("utf-8", "replace")[-2000:])
     return written + [out / "complaints.csv"]
+
+
+def _write_tables(written: list[Path], report: dict, columns: dict[str, list]) -> None:
+    """tickets.csv and evidence.xlsx."""
+    with open(written[1], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(TICKET_COLUMNS)
+        writer.writerows(zip(*(columns[c] for c in TICKET_COLUMNS)))
+    write_workbook(written[2], report, columns)
 
 
 def write_workbook(path: Path, report: dict, columns: dict[str, list]) -> None:

@@ -166,3 +166,34 @@ def test_tokens_run_out_and_can_be_revoked(app, clock):
     assert status(kept) == 401
     states = {t["label"]: t["valid"] for t in accounts.tokens()}
     assert states == {"laptop": False, "script": False}
+
+
+def _try_login(client, username: str, password: str, address: str = "10.0.0.5"):
+    page = client.get("/login", environ_base={"REMOTE_ADDR": address})
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_password_guessing_is_paused_and_logged(sqlite_app, caplog):
+    """Ten failures from one address pause log-ins from it, with a Thai message, even with the
+    right password; ten failures on one name from many addresses pause that name; good log-ins
+    do not count; every failure is logged."""
+    sqlite_app.config["LOGIN_FAILURE_LIMIT"] = "10 per 10 minutes"
+    client = sqlite_app.test_client()
+    for _ in range(3):
+        assert _try_login(client, "staff2", "staff2-demo").status_code == 302  # not counted
+    for attempt in range(10):
+        assert _try_login(client, "staff1", f"guess{attempt}").status_code == 401
+    paused = _try_login(client, "staff1", "staff1-demo")
+    assert paused.status_code == 429 and "Retry-After" in paused.headers
+    assert "กรุณารอ" in paused.text and "Too many failed log-ins" in paused.text
+    assert _try_login(client, "staff3", "staff3-demo").status_code == 429  # same address
+    assert _try_login(client, "staff3", "staff3-demo", "10.0.0.6").status_code == 302
+
+    for attempt in range(10):  # one name, many addresses
+        assert _try_login(client, "manager", f"guess{attempt}", f"10.1.0.{attempt}").status_code == 401
+    assert _try_login(client, "manager", "manager-demo", "10.2.0.1").status_code == 429
+    failures = [r for r in caplog.records if "failed log-in" in r.getMessage()]
+    assert len(failures) == 20 and "'staff1'" in failures[0].getMessage()

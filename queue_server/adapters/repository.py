@@ -16,8 +16,8 @@ from ..domain.devices import DevicePairing
 from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
                             TicketEvent, TicketStatus, User)
 from ..domain.printing import PrintJob, PrintJobStatus, PrinterState
-from .orm import (api_tokens, counter_services, counters, device_pairings, print_jobs, printer_states, ticket_events,
-                  ticket_sequences, tickets)
+from .orm import (api_tokens, counter_services, counters, device_pairings, offices, print_jobs,
+                  printer_states, ticket_events, ticket_sequences, tickets)
 
 WAITING = TicketStatus.WAITING
 AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
@@ -129,6 +129,9 @@ class OfficeRepository(SessionRepository):
     def offices(self) -> list[Office]:
         """Every office (the hourly jobs go through them all)."""
         return list(self.session.scalars(sa.select(Office).order_by(Office.id)))
+
+    def office_ids(self) -> list[int]:
+        return list(self.session.scalars(sa.select(offices.c.id).order_by(offices.c.id)))
 
     def services(self, office_id: int) -> list[Service]:
         return list(self.session.scalars(

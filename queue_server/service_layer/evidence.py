@@ -49,14 +49,16 @@ class Evidence:
         neither is given)."""
         return self.data(office_id, first, last).report
 
-    def export(self, office_id: int | None, first: date, last: date, out: Path) -> list[Path]:
-        """The evidence pack of the period into the folder `out`; the files written."""
+    def export(self, office_id: int | None, first: date, last: date, out: Path,
+               pdf_beside: bool = True) -> list[Path]:
+        """The evidence pack of the period into the folder `out`; the files written.
+        `pdf_beside`: the PDF drawn by a process of its own while the rest is written."""
         data = self.data(office_id, first, last)
         columns = ticket_columns(data.visits, {i: s.code for i, s in data.services.items()},
                                  data.counters, {r.ticket_id: r.score for r in data.ratings})
         return write_pack(Path(out), data.report, columns, complaint_rows(
             data.complaints, date.fromisoformat(data.report["complaints"]["as_of"]),
-            data.report["timezone"]))
+            data.report["timezone"]), pdf_beside=pdf_beside)
 
     def data(self, office_id: int | None, first: date | None = None,
              last: date | None = None) -> EvidenceData:

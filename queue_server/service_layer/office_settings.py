@@ -38,7 +38,13 @@ class OfficeSettings:
             if is_open is not None and is_open != counter.is_open:
                 counter.is_open = is_open
                 kind = OfficeEventKind.COUNTER_OPENED if is_open else OfficeEventKind.COUNTER_CLOSED
-                uow.add(OfficeEvent(office.id, kind, now, actor, counter_id=counter.id))
+                # A closing keeps its queues' length: a queue that grows after it raises an
+                # alert (service_layer/alerts.py).
+                data = None if is_open else {"waiting": {
+                    str(sid): n for sid, n in sorted(uow.tickets.waiting_counts(
+                        list(counter.service_ranks()), office.service_day(now)).items()) if n}}
+                uow.add(OfficeEvent(office.id, kind, now, actor, counter_id=counter.id,
+                                    data=data))
             uow.flush()
             catalog.forget_reference()
             touched = set(before_ids) | set(counter.service_ranks())

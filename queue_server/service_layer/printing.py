@@ -38,10 +38,11 @@ def queue_print_job(uow: UnitOfWork, ticket: Ticket, office: Office, ticket_view
 class Printing:
     """Use cases of the print agents and of staff who reprint."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: Context, alerts=None):
         self.context = context
         self.uow = context.uow
         self.clock = context.clock
+        self.alerts = alerts  # service_layer/alerts.py: a printer in trouble alerts managers
 
     def pending(self, kiosk_id: str | None) -> list[dict]:
         """Jobs the agent has not acknowledged, oldest first (on connect and after trouble)."""
@@ -94,7 +95,9 @@ class Printing:
                 uow.publish(message)
             uow.commit()
             self.context.catalog.forget_printer()  # its copy of the states is old now
-            return state.to_json()
+        if self.alerts is not None:
+            self.alerts.printer_reported(state)
+        return state.to_json()
 
     def state(self, kiosk_id: str | None) -> dict:
         with self.context.read_uow() as uow:

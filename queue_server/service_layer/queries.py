@@ -31,6 +31,10 @@ class Queries:
         with self._reading() as uow:
             return uow.tickets.ticket_by_token(token) is not None
 
+    def office_ids(self) -> list[int]:
+        with self._reading() as uow:
+            return uow.offices.office_ids()
+
     def office(self, office_id: int | None = None) -> dict:
         with self._reading() as uow:
             office = self.context.views(uow).office(office_id)

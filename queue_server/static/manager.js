@@ -6,6 +6,7 @@
   var h = GECC.h;
   var fmt = function (v) { return v === null || v === undefined ? "—" : String(v); };
 
+  var liveCounters = {};   // id -> GET /counters row: its current ticket and services
   function render(summary) {
     GECC.setText("#day-line", summary.office + " · " + GECC.formatTime(summary.day + "T05:00:00Z", "date"));
     var tiles = document.getElementById("tiles");
@@ -21,7 +22,8 @@
       var late = s.wait_minutes.max !== null && s.wait_minutes.max > s.target_wait_minutes;
       return h("tr", null,
         h("td", null, h("strong", null, s.code), " " + s.name_th, h("br"), h("small", null, s.name_en)),
-        h("td", null, fmt(s.issued)), h("td", null, fmt(s.waiting)), h("td", null, fmt(s.finished)),
+        h("td", null, fmt(s.issued)), h("td", null, fmt(s.waiting)), h("td", null, fmt(s.at_counter)),
+        h("td", null, fmt(s.finished)),
         h("td", null, fmt(s.no_show)), h("td", null, fmt(s.wait_minutes.mean)),
         h("td", late ? { class: "late" } : null, fmt(s.wait_minutes.max)),
         h("td", null, s.within_target_percent === null ? "—" : s.within_target_percent + " %"),
@@ -29,9 +31,15 @@
         h("td", null, serviceSwitch(s)));
     }));
     var counters = document.getElementById("counters");
+    var waitingOf = {};
+    summary.services.forEach(function (s) { waitingOf[s.service_id] = s.waiting; });
     counters.replaceChildren.apply(counters, summary.counters.map(function (c) {
-      return h("tr", null, h("td", null, c.name),
-        h("td", null, c.is_open ? "เปิด / open" : "ปิด / closed"),
+      var live = liveCounters[c.counter_id] || {};
+      var current = live.current ? live.current.number + " (" + GECC.statusText(live.current.status) + ")" : "—";
+      var waiting = (live.service_ids || []).reduce(function (n, id) { return n + (waitingOf[id] || 0); }, 0);
+      return h("tr", { dataset: { counterId: String(c.counter_id) } }, h("td", null, c.name),
+        h("td", c.is_open ? null : { class: waiting ? "late" : null }, c.is_open ? "เปิด / open" : "ปิด / closed"),
+        h("td", { class: "serving" }, current), h("td", { class: "waiting" }, String(waiting)),
         h("td", null, fmt(c.finished)), h("td", null, fmt(c.service_minutes.mean)));
     }));
   }
@@ -98,8 +106,10 @@
     if (pending) return;
     pending = setTimeout(function () {
       pending = null;
-      Promise.all([GECC.get("/summary"), GECC.get("/printers")]).then(function (answers) {
+      Promise.all([GECC.get("/summary"), GECC.get("/printers"), GECC.get("/counters")]).then(function (answers) {
         GECC.clearError();
+        liveCounters = {};
+        answers[2].forEach(function (c) { liveCounters[c.id] = c; });
         render(answers[0]);
         takePrinters(answers[1], true);
       }).catch(function (err) { if (!GECC.loginIfNeeded(err)) GECC.showError(err); });
@@ -144,6 +154,48 @@
       h("span", { class: "face", "aria-hidden": "true" }, String(score)),
       h("span", { class: "visually-hidden" }, "คะแนน " + score + " จาก 5 / score " + score + " of 5: "),
       h("span", { class: "word" }, words[0], h("br"), h("small", null, words[1])));
+  }
+  var KINDS = {
+    low_rating: ["คะแนนความพึงพอใจต่ำ", "Low rating"], long_wait: ["รอนานเกินเป้าหมาย", "Wait past target"],
+    printer_trouble: ["เครื่องพิมพ์มีปัญหา", "Printer trouble"],
+    counter_closed: ["ปิดช่องขณะคิวเพิ่ม", "Counter closed, queue growing"],
+    complaint_overdue: ["เรื่องร้องเรียนเกินกำหนด", "Overdue complaint"]
+  };
+  function kindText(kind) {
+    var k = KINDS[kind];
+    return k ? k[0] + " / " + k[1] : kind;
+  }
+  function kindBadge(alert) {
+    var k = KINDS[alert.kind] || [alert.kind, ""];
+    return h("div", { class: "score kind kind-" + alert.kind },
+      h("span", { class: "face", "aria-hidden": "true" }, "!"),
+      h("span", { class: "word" }, k[0], h("br"), h("small", null, k[1])));
+  }
+  /** One line on what an alert is about, whatever its kind (new kinds show their data). */
+  function detailsText(a) {
+    var d = a.data || {};
+    if (a.kind === "low_rating") return a.comment || "—";
+    if (a.kind === "long_wait") {
+      return "คิว " + d.number + " รอ " + d.waited_minutes + " นาที (เป้า " + d.target_minutes + ") รออยู่ "
+        + d.waiting + " คน / waited " + d.waited_minutes + " min, target " + d.target_minutes;
+    }
+    if (a.kind === "printer_trouble") {
+      return "เครื่องพิมพ์ " + (d.kiosk_id || "เครื่องแม่ข่าย / server") + ": " + (d.online ? "" : "ออฟไลน์ / offline, ")
+        + "กระดาษ / paper " + d.paper + (d.detail ? " · " + d.detail : "");
+    }
+    if (a.kind === "counter_closed") {
+      return (d.counter_name || counterText(a.counter_id)) + " ปิด ขณะคิว " + d.code + " เพิ่มจาก " + d.waiting_at_close
+        + " เป็น " + d.waiting + " / closed while its queue grew from " + d.waiting_at_close + " to " + d.waiting;
+    }
+    if (a.kind === "complaint_overdue") {   // service_layer/complaints.py; the register has the rest
+      return "เรื่อง " + d.code + " ครบกำหนด " + d.due_on + " ผู้รับผิดชอบ " + (d.agency || a.clerk_name || "—")
+        + " / complaint " + d.code + " was due " + d.due_on + " (register: /complaints?q=" + d.code + ")";
+    }
+    return Object.keys(d).map(function (k) { return k + ": " + d[k]; }).join("; ");
+  }
+  function alertTitle(a) {
+    return a.kind === "low_rating" ? "คิว " + a.data.number + " คะแนน " + a.data.score + " / ticket "
+      + a.data.number + ", score " + a.data.score : kindText(a.kind) + ": " + detailsText(a);
   }
   function scoreText(score) {
     var words = SCORE_WORDS[score];
@@ -226,7 +278,7 @@
       GECC.clearError(error);
       GECC.post("/alerts/" + id + "/handle", { action: action }).then(function (view) {
         dropAlert(view);
-        announce("บันทึกการดำเนินการแล้ว คิว " + view.data.number + " / Action recorded for " + view.data.number);
+        announce("บันทึกการดำเนินการแล้ว / Action recorded: " + alertTitle(view));
         renderAlerts();
         loadPast();
       }, function (err) {
@@ -250,16 +302,12 @@
         delete fresh[id];
         renderAlerts();
       } },
-      h("div", { class: "score-col" }, overdue(alert) ? h("div", { class: "score s1" },
-          h("span", { class: "word" }, "เรื่องร้องเรียนเกินกำหนด", h("br"), h("small", null, "Complaint overdue")))
-        : scoreBadge(alert.data.score),
+      h("div", { class: "score-col" }, alert.kind === "low_rating" ? scoreBadge(alert.data.score) : kindBadge(alert),
         h("span", { class: "new-tag" }, "ใหม่ / New")),
       h("div", { class: "alert-body" },
         h("dl", { class: "facts" }),
-        overdue(alert) ? h("p", null, h("a", { href: "/complaints?q=" + alert.data.code },
-          "เปิดในทะเบียนเรื่องร้องเรียน / Open in the complaint register"))
-        : alert.comment
-          ? h("blockquote", { class: "comment" }, alert.comment)
+        alert.kind !== "low_rating" ? h("p", { class: "alert-details" }, detailsText(alert))
+          : alert.comment ? h("blockquote", { class: "comment" }, alert.comment)
           : h("p", { class: "muted comment-none" }, "ไม่มีความเห็น / No comment"),
         form));
     return node;
@@ -270,11 +318,14 @@
       return h("div", cls ? { class: cls } : null, h("dt", null, th + " / " + en), h("dd", null, value));
     };
     var facts = node.querySelector(".facts");
-    if (overdue(alert)) {   // an overdue complaint (service_layer/complaints.py)
-      facts.replaceChildren(fact("เมื่อ", "When", whenText(alert.raised_at), "when"),
-        fact("เรื่อง", "Complaint", alert.data.code, "number"),
-        fact("กำหนด", "Due", alert.data.due_on, "due"),
-        fact("ผู้รับผิดชอบ", "Assignee", alert.data.agency || alert.clerk_name || "—", "clerk"));
+    if (alert.kind !== "low_rating") {
+      var d = alert.data || {};
+      facts.replaceChildren.apply(facts, [
+        fact("เมื่อ", "When", whenText(alert.raised_at), "when"),
+        fact("เรื่อง", "Kind", kindText(alert.kind), "kind")]
+        .concat(d.number ? [fact("คิว", "Ticket", d.number, "number")] : [])
+        .concat(alert.service_id ? [fact("บริการ", "Service", serviceText(alert.service_id), "service")] : [])
+        .concat(alert.counter_id ? [fact("ช่อง", "Counter", counterText(alert.counter_id), "counter")] : []));
       return;
     }
     facts.replaceChildren(
@@ -288,7 +339,6 @@
   }
 
   function announce(text) { GECC.setText("#alerts-news", text); }
-  function overdue(alert) { return alert.kind === "complaint_overdue"; }
 
   function loadOpenAlerts() {
     return GECC.get("/alerts").then(function (answer) {
@@ -304,10 +354,7 @@
   function alertRaised(alert) {
     if (!openAlerts[alert.id] && !handled[alert.id]) {
       fresh[alert.id] = true;
-      announce(overdue(alert) ? "เรื่องร้องเรียน " + alert.data.code + " เกินกำหนด / Complaint "
-               + alert.data.code + " is overdue"
-        : "การแจ้งเตือนใหม่: คิว " + alert.data.number + " คะแนน " + alert.data.score
-               + " / New alert: ticket " + alert.data.number + ", score " + alert.data.score);
+      announce("การแจ้งเตือนใหม่ / New alert: " + alertTitle(alert));
     }
     takeAlert(alert);
     renderAlerts();
@@ -333,11 +380,12 @@
                  GECC.get("/evidence?" + period).then(takeNames, function () { return null; })])
       .then(function (answers) {
         var rows = answers[0].alerts.map(function (a) {
-          return h("tr", { dataset: { alertId: String(a.id) } },
-            h("td", null, whenText(a.raised_at)), h("td", null, scoreText(a.data.score)),
+          return h("tr", { dataset: { alertId: String(a.id), kind: a.kind } },
+            h("td", null, whenText(a.raised_at)),
+            h("td", null, a.kind === "low_rating" ? scoreText(a.data.score) : kindText(a.kind)),
             h("td", null, a.data.number || "—"), h("td", null, serviceText(a.service_id)),
             h("td", null, counterText(a.counter_id)), h("td", null, a.clerk_name || personText(a.data.clerk_id)),
-            h("td", { class: "text" }, a.comment || "—"),
+            h("td", { class: "text" }, detailsText(a)),
             h("td", { class: "text action" }, a.action || "ยังไม่ได้ดำเนินการ / not yet handled"),
             h("td", null, a.handled_by === null ? "—" : (a.handled_by_name || personText(a.handled_by))),
             h("td", null, whenText(a.handled_at)));

@@ -486,3 +486,24 @@ class ComplaintRecord(Answer):
     agency: str | None
     files: list[dict[str, Any]]
     events: list[dict[str, Any]]
+
+
+# --- evidence packs ---------------------------------------------------------------------------
+
+class PackView(Answer):
+    id: str = Field(description="The pack's id (its time and a random suffix)")
+    from_: str = Field(alias="from", description="First day, YYYY-MM-DD")
+    to: str = Field(description="Last day, included")
+    by: str = Field(description="Who asked for it")
+    state: str = Field(description="running, zipping, done or failed")
+    progress: float = Field(description="0-1: the files written, then the zip")
+    files_written: list[str]
+    started_at: IsoTime
+    finished_at: IsoTime | None
+    size: int | None = Field(description="Bytes of the zip when done")
+    error: str | None
+    download_url: str | None
+
+
+class PackList(Answer):
+    packs: list[PackView]

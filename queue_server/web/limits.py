@@ -48,6 +48,34 @@ def public(view):
     return limited
 
 
+# Password guessing: only failed log-ins count (a 401), per address and per user name, so
+# one address cannot try many names and many addresses cannot try one name.
+LOGIN_THROTTLED_TH = ("เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ {minutes} นาทีแล้วลองใหม่ "
+                      "หรือติดต่อผู้ดูแลระบบ")
+LOGIN_THROTTLED_EN = ("Too many failed log-ins; wait {minutes} minutes and try again, or ask "
+                      "the administrator.")
+
+
+def _login_limit() -> str:
+    return flask.current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+def _login_name() -> str:
+    return "login-name:" + flask.request.form.get("username", "")[:64].strip().lower()
+
+
+def _failed(response: flask.Response) -> bool:
+    return response.status_code == 401
+
+
+def login_throttled(view):
+    """Decorator of the log-in form: a pause after too many failures (see LOGIN_*)."""
+    view = limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+                         scope="login-address")(view)
+    return limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+                         key_func=_login_name, scope="login-name")(view)
+
+
 def init_limits(app: flask.Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on a 429
@@ -56,10 +84,18 @@ def init_limits(app: flask.Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
+        retry_after = getattr(exc, "retry_after", None)
+        if flask.request.endpoint == "pages.login":  # a person at the log-in form: a page
+            minutes = max(1, round((retry_after or 60) / 60))
+            response = flask.make_response(flask.render_template(
+                "login.html", error=LOGIN_THROTTLED_TH.format(minutes=minutes) + " / "
+                + LOGIN_THROTTLED_EN.format(minutes=minutes)), 429)
+            if retry_after:
+                response.headers["Retry-After"] = str(int(retry_after))
+            return response
         body, status = error_response("rate_limited", RATE_LIMITED_EN, 429,
                                       message_th=RATE_LIMITED_TH, message_en=RATE_LIMITED_EN)
         response = flask.make_response(body, status)
-        retry_after = getattr(exc, "retry_after", None)
         if retry_after and "Retry-After" not in response.headers:
             response.headers["Retry-After"] = str(int(retry_after))
         return response

@@ -122,7 +122,8 @@ def _response(responses: dict) -> Response:
 
 # Routes that answer with a file, not JSON: their success is a binary body.
 BINARY_ANSWERS = {("/files/{attachment_id}", "get"),
-                  ("/complaints/{complaint_id}/files/{attachment_id}", "get")}
+                  ("/complaints/{complaint_id}/files/{attachment_id}", "get"),
+                  ("/evidence/packs/{pack}/download", "get")}
 
 
 @lru_cache(maxsize=1)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from urllib.parse import urlsplit
 
 import flask
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .auth import MANAGER_ROLES, RECEPTION_ROLES, SessionUser, csrf
-from .limits import public
+from .limits import login_throttled, public
 
+log = logging.getLogger(__name__)
 pages = flask.Blueprint("pages", __name__)
 
 # Sarabun (from the fontpkg-sarabun package, which also prints the tickets) served to every
@@ -62,13 +65,18 @@ def index():
 
 
 @pages.route("/login", methods=["GET", "POST"])
+@login_throttled
 def login():
     error = None
     if flask.request.method == "POST":
         csrf.protect()
         form = flask.request.form
+        username = form.get("username", "")[:64]
         member = flask.current_app.extensions["gecc"].accounts.authenticate(
-            form.get("username", "")[:64], form.get("password", "")[:256])
+            username, form.get("password", "")[:256])
+        if member is None:
+            log.warning("failed log-in for user name %r from %s", username,
+                        flask.request.remote_addr)
         if member is not None:
             login_user(SessionUser(member))
             target = flask.request.args.get("next", "")

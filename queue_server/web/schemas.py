@@ -279,6 +279,11 @@ class AnswerCriterion(Body):
     to: dt.date = Field(description="Last day the answer holds")
 
 
+class PackRequest(Body):
+    from_: dt.date = Field(alias="from", description="First day of the pack, YYYY-MM-DD")
+    to: dt.date = Field(description="Last day, included")
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
     status = 400

@@ -90,6 +90,14 @@ def test_every_page_runs_its_script_under_the_policy_which_blocks_nothing_it_nee
     until(manager, f"{ONLINE} && document.querySelectorAll('#services tr').length > 0"
                    " && document.querySelectorAll('#tiles .tile').length > 0")
 
+    # The manager's other pages: server-drawn charts (inline SVG) and their scripts.
+    period = log_in(pages, server.url, "manager", "/manager/period")
+    until(period, "document.querySelectorAll('svg[role=img]').length > 0")
+    packs = log_in(pages, server.url, "manager", "/manager/packs")
+    until(packs, "document.querySelectorAll('#packs-body tr').length === 1")
+    assessment = log_in(pages, server.url, "manager", "/manager/assessment")
+    until(assessment, "document.querySelectorAll('form.answer-form').length > 10")
+
     # A call: the console acts, the lobby shows it, chimes and speaks it (with no Thai voice in
     # the browser, from the server's recording: media-src).
     console.click("[data-action=next]")

@@ -53,6 +53,9 @@ class FakeOffices(_Repository):
     def offices(self):
         return list(self.db.offices)
 
+    def office_ids(self):
+        return [o.id for o in self.db.offices]
+
     def services(self, office_id):
         return [s for s in self.db.services if s.office_id == office_id]
 
