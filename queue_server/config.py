@@ -38,6 +38,8 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "PUBLIC_RATE_LIMIT": env.get("GECC_PUBLIC_RATE_LIMIT", "60 per minute"),
         # Failed log-ins allowed per client address and per user name before a pause.
         "LOGIN_FAILURE_LIMIT": env.get("GECC_LOGIN_FAILURE_LIMIT", "10 per 10 minutes"),
+        # Refused booking check-ins per address (codes being guessed) before a pause.
+        "CHECK_IN_FAILURE_LIMIT": env.get("GECC_CHECK_IN_FAILURE_LIMIT", "20 per 10 minutes"),
         "RATING_WINDOW_DAYS": float(env.get("GECC_RATING_WINDOW_DAYS", "7")),
         "RATING_LOW_SCORE": int(env.get("GECC_RATING_LOW_SCORE", "2")),
         "RATING_COMMENT_RETENTION_DAYS": float(env.get("GECC_RATING_COMMENT_RETENTION_DAYS", "365")),

@@ -197,3 +197,43 @@ def test_password_guessing_is_paused_and_logged(sqlite_app, caplog):
     assert _try_login(client, "manager", "manager-demo", "10.2.0.1").status_code == 429
     failures = [r for r in caplog.records if "failed log-in" in r.getMessage()]
     assert len(failures) == 20 and "'staff1'" in failures[0].getMessage()
+
+
+def _book(api, slot: str = "2026-11-23T09:30:00") -> dict:
+    answer = api.post("/bookings", {"service_id": 1, "slot_at": slot}, as_="reception")
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+def test_guessing_booking_codes_is_paused_and_a_hit_gives_no_token(api, app):
+    """Refused check-ins (a guessed code) are counted per address and paused after 20; a
+    citizen's good check-in is not held up by them, and a second scan of a checked-in code
+    shows the number but not the token that would cancel the ticket."""
+    app.config["CHECK_IN_FAILURE_LIMIT"] = "20 per 10 minutes"
+    code = _book(api)["code"]
+    first = api.post("/bookings/check-in", {"code": code})
+    assert first.status_code == 201 and first.json["token"]       # the kiosk that checked in
+    again = api.post("/bookings/check-in", {"code": code})
+    assert again.status_code == 200 and again.json["number"] == first.json["number"]
+    assert "token" not in again.json and first.json["token"] not in again.get_data(as_text=True)
+    staff_again = api.post("/bookings/check-in", {"code": code}, as_="reception")
+    assert staff_again.json["token"] == first.json["token"]         # staff may see it
+
+    for guess in range(20):
+        assert api.post("/bookings/check-in", {"code": f"ZZZ{guess:03d}"[:6]}).status_code == 404
+    paused = api.post("/bookings/check-in", {"code": _book(api, "2026-11-23T09:45:00")["code"]})
+    assert paused.status_code == 429 and paused.json["error"]["code"] == "rate_limited"
+    assert api.post("/bookings/check-in", {"code": "ZZZ999"}, as_="reception").status_code == 404
+
+
+def test_a_booking_whose_ticket_was_cancelled_takes_a_fresh_ticket(api):
+    """Someone cancelled the ticket of a checked-in booking (staff, or whoever had the
+    code): the citizen checking in again within the window gets a new number."""
+    code = _book(api)["code"]
+    first = api.post("/bookings/check-in", {"code": code}).json
+    assert api.post(f"/tickets/{first['id']}/cancel", {}, as_="reception").status_code == 200
+    fresh = api.post("/bookings/check-in", {"code": code})
+    assert fresh.status_code == 201, fresh.json
+    assert fresh.json["id"] != first["id"] and fresh.json["status"] == "waiting"
+    bookings = api.get("/bookings", as_="reception").json["bookings"]
+    assert [b["ticket_number"] for b in bookings if b["code"] == code] == [fresh.json["number"]]

@@ -162,9 +162,12 @@ class Booking:
             return BookingStatus.EXPIRED
         return self.status
 
-    def needs_ticket(self, office: Office, now: datetime, policy: CheckInPolicy) -> bool:
+    def needs_ticket(self, office: Office, now: datetime, policy: CheckInPolicy,
+                     ticket_cancelled: bool = False) -> bool:
         """Whether checking in now issues a ticket (True), or the booking was already checked
         in today and its ticket is the answer (False: a second scan shows the same number).
+        A booking whose ticket was cancelled (by staff, or by someone who had the code) takes
+        a fresh ticket within its check-in window, as if it had not been checked in.
 
         Raises, with a message saying why and what to do, when check-in is refused: the
         booking is cancelled, is for another day, or it is too early or too late.
@@ -181,7 +184,7 @@ class Booking:
                 f"This booking {when} for {day.isoformat()}, not today."
                 + (" Please take a normal ticket." if day < today
                    else " Please come on that day."), past=day < today, **info)
-        if self.status == BookingStatus.CHECKED_IN:
+        if self.status == BookingStatus.CHECKED_IN and not ticket_cancelled:
             return False
         if now < policy.opens_at(self.slot_at):
             raise BookingTooEarly(
@@ -195,15 +198,21 @@ class Booking:
 
     # --- transitions --------------------------------------------------------------------
 
-    def check_in(self, ticket_id: int, number: str, now: datetime, actor: Actor) -> None:
-        """The holder checked in and ticket `ticket_id` was issued for the booking."""
-        self._require({BookingStatus.BOOKED}, "checked in")
+    def check_in(self, ticket_id: int, number: str, now: datetime, actor: Actor,
+                 replacing_cancelled: bool = False) -> None:
+        """The holder checked in and ticket `ticket_id` was issued for the booking; again,
+        with `replacing_cancelled`, when its earlier ticket was cancelled (the event says
+        which one it replaces)."""
+        self._require({BookingStatus.BOOKED, BookingStatus.CHECKED_IN}
+                      if replacing_cancelled else {BookingStatus.BOOKED}, "checked in")
+        data = {"number": number,
+                "minutes_before_slot": round((self.slot_at - now).total_seconds() / 60, 1)}
+        if self.status == BookingStatus.CHECKED_IN:
+            data["replaces_ticket_id"] = self.ticket_id
         self.status = BookingStatus.CHECKED_IN
         self.ticket_id = ticket_id
         self.checked_in_at = now
-        self._record(BookingEventKind.CHECKED_IN, now, actor, ticket_id=ticket_id,
-                     data={"number": number,
-                           "minutes_before_slot": round((self.slot_at - now).total_seconds() / 60, 1)})
+        self._record(BookingEventKind.CHECKED_IN, now, actor, ticket_id=ticket_id, data=data)
 
     def cancel(self, now: datetime, actor: Actor) -> None:
         """Withdraw the booking. Once checked in, it is the ticket that is cancelled."""

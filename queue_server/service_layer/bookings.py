@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from ..domain.booking import (Booking, CheckInPolicy, local_day_bounds, new_booking_code,
                               parse_booking_code)
 from ..domain.errors import BookingNotFound, Conflict, NotFound
-from ..domain.model import Actor, Channel, Office, Priority, Service
+from ..domain.model import Actor, Channel, Office, Priority, Service, TicketStatus
 from .context import Context
 from .messages import iso
 from .tickets import Tickets
@@ -109,8 +109,9 @@ class Bookings:
     # --- the citizen at the kiosk -------------------------------------------------------
 
     def check_in(self, text: str, actor: Actor, kiosk_id: str | None = None,
-                 print_ticket: bool = True) -> tuple[dict, bool]:
-        """Check in with a typed or scanned code (or a URL holding it).
+                 print_ticket: bool = True, known_caller: bool = False) -> tuple[dict, bool]:
+        """Check in with a typed or scanned code (or a URL holding it). `known_caller`: staff
+        or a paired device; an anonymous repeated scan gets the number without the token.
 
         Returns (the ticket's view, True) when a ticket was issued now, or (the same ticket's
         view, False) when the booking had been checked in already today.
@@ -127,15 +128,20 @@ class Bookings:
                                       booking_code=code)
             now = self.clock()
             brief = {"code": booking.code, "slot_at": iso(booking.slot_at)}
-            if not booking.needs_ticket(office, now, self.policy):
-                ticket = uow.tickets.ticket(booking.ticket_id)
-                return {**self.context.views(uow, office.id).ticket(ticket), "booking": brief,
-                        "repeated": True}, False
+            ticket = uow.tickets.ticket(booking.ticket_id) if booking.ticket_id else None
+            cancelled = ticket is not None and ticket.status == TicketStatus.CANCELLED
+            if not booking.needs_ticket(office, now, self.policy, ticket_cancelled=cancelled):
+                view = self.context.views(uow, office.id).ticket(ticket)
+                if not known_caller:
+                    # Anyone holding the code may scan it again: the number, not the token
+                    # (the token cancels the ticket; the kiosk that checked in has it).
+                    view = {k: v for k, v in view.items() if k not in ("token", "status_url")}
+                return {**view, "booking": brief, "repeated": True}, False
             view = self.tickets.issue_ticket(
                 booking.service_id, Priority.NORMAL, Channel.ONLINE, actor, kiosk_id=kiosk_id,
                 office_id=office.id, print_ticket=print_ticket, appointment_at=booking.slot_at,
                 within=uow)
-            booking.check_in(view["id"], view["number"], now, actor)
+            booking.check_in(view["id"], view["number"], now, actor, replacing_cancelled=cancelled)
             uow.flush()
             uow.commit()
             return {**view, "booking": brief, "repeated": False}, True

@@ -11,7 +11,7 @@ from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, F
                    Unauthorized, actor, require, staff_member)
 from ..service_layer.printing import ORIGINAL_PRINTER
 from ..service_layer.tickets import UNSEEN
-from .limits import public
+from .limits import check_in_failures_throttled, public
 from .openapi import openapi_document, operation as op
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
@@ -301,13 +301,15 @@ def cancel_booking(booking_id: int):
     also={200: (m.CheckedInTicket, "Checked in already: the same ticket, repeated: true")},
     body=schemas.CheckIn, errors=[401, 404, 409], public_or_staff=True)
 @public
+@check_in_failures_throttled
 def check_in():
     """The citizen's code (typed or scanned) -> their ticket: 201 when issued now, 200 with
     `repeated: true` and the same ticket when the booking was checked in already."""
     body = schemas.parse(schemas.CheckIn)
-    who = actor() if staff_member() is not None else Actor("kiosk", body.kiosk_id)
+    member = staff_member()
+    who = actor() if member is not None else Actor("kiosk", body.kiosk_id)
     view, issued = bookings().check_in(body.code, who, kiosk_id=body.kiosk_id,
-                                       print_ticket=body.print)
+                                       print_ticket=body.print, known_caller=member is not None)
     return flask.jsonify(view), 201 if issued else 200
 
 

@@ -76,6 +76,21 @@ def login_throttled(view):
                          key_func=_login_name, scope="login-name")(view)
 
 
+def _check_in_limit() -> str:
+    return flask.current_app.config["CHECK_IN_FAILURE_LIMIT"]
+
+
+def _refused(response: flask.Response) -> bool:
+    return response.status_code in (404, 409)
+
+
+def check_in_failures_throttled(view):
+    """Booking codes are guessed at the public check-in: only its refusals count (a citizen
+    who checks in is not held up), per address; staff and paired devices are not limited."""
+    return limiter.limit(_check_in_limit, methods=["POST"], deduct_when=_refused,
+                         exempt_when=_known_caller, scope="check-in-refused")(view)
+
+
 def init_limits(app: flask.Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on a 429

@@ -185,3 +185,15 @@ def test_an_early_arrival_with_a_booking_waits_like_everyone_until_near_its_slot
                            policy=calling)
     t.id, walk_in.id = 1, 2
     assert calling.choose([walk_in, t], T0 + timedelta(minutes=20), {1: 0}) is t  # came first
+
+
+def test_a_booking_whose_ticket_was_cancelled_checks_in_again():
+    b = booking()
+    b.check_in(41, "A007", T0, KIOSK)
+    assert b.needs_ticket(office(), T0, POLICY, ticket_cancelled=True) is True
+    b.check_in(42, "A008", T0, KIOSK, replacing_cancelled=True)
+    assert (b.status, b.ticket_id) == (BookingStatus.CHECKED_IN, 42)
+    assert b.events[-1].data["replaces_ticket_id"] == 41
+    # out of its window, a cancelled ticket is no way back in
+    with pytest.raises(BookingTooLate):
+        b.needs_ticket(office(), SLOT + timedelta(hours=3), POLICY, ticket_cancelled=True)
