@@ -66,7 +66,7 @@ class Services:
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
     """The use cases wired to a database; usable without Flask (CLI, simulator, benchmarks)."""
-    engine = make_engine(config["DATABASE_URL"])
+    engine = make_engine(config["DATABASE_URL"], config.get("SQLITE_SYNCHRONOUS", "FULL"))
     writer, reader = session_factories(engine)
     policy = CallingPolicy(
         priority_head_start_minutes=config["PRIORITY_HEAD_START_MINUTES"],
@@ -174,6 +174,10 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     app.config.update(settings_from_env(app.instance_path))
     if overrides:
         app.config.update(overrides)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     # gevent when `gecc-queue serve` runs under it (cli.py), else Werkzeug's threads; both use

@@ -57,6 +57,15 @@ def settings_from_env(instance_path: str | os.PathLike) -> dict:
         "MAX_CONTENT_LENGTH": 64 * 1024,  # no request of this API is anywhere near this
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Served over TLS (directly or behind a proxy): cookies only over HTTPS.
+        "SESSION_COOKIE_SECURE": _flag(env.get("GECC_SECURE_COOKIES")),
+        "REMEMBER_COOKIE_SECURE": _flag(env.get("GECC_SECURE_COOKIES")),
+        # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-For and
+        # -Proto are believed, so rate limits count the citizen's address, not the proxy's.
+        "TRUSTED_PROXIES": int(env.get("GECC_TRUSTED_PROXIES", "0")),
+        # SQLite's fsync on every commit (FULL): a power cut loses no issued ticket. NORMAL
+        # is faster but may lose the last commits before a power cut (never corrupts).
+        "SQLITE_SYNCHRONOUS": env.get("GECC_SQLITE_SYNCHRONOUS", "FULL").upper(),
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked where a session authenticates a change
         "WTF_CSRF_TIME_LIMIT": None,  # a counter console stays open all day
     }
@@ -70,3 +79,7 @@ def _instance_secret(instance_path: str | os.PathLike) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")

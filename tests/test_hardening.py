@@ -237,3 +237,32 @@ def test_a_booking_whose_ticket_was_cancelled_takes_a_fresh_ticket(api):
     assert fresh.json["id"] != first["id"] and fresh.json["status"] == "waiting"
     bookings = api.get("/bookings", as_="reception").json["bookings"]
     assert [b["ticket_number"] for b in bookings if b["code"] == code] == [fresh.json["number"]]
+
+
+def test_sqlite_commits_reach_the_disk_and_cookies_can_be_https_only(sqlite_url, clock, monkeypatch,
+                                                                    caplog):
+    """FULL by default (a power cut loses no answered ticket); GECC_SECURE_COOKIES=1 marks the
+    session cookie Secure; behind GECC_TRUSTED_PROXIES the citizen's address is the one the
+    proxy forwards (rate limits count it, not the proxy's)."""
+    from conftest import make_app
+    app = make_app(sqlite_url, clock)
+    with app.extensions["gecc"].engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    monkeypatch.setenv("GECC_SECURE_COOKIES", "1")
+    monkeypatch.setenv("GECC_TRUSTED_PROXIES", "1")
+    app = make_app(sqlite_url, clock)
+    client = app.test_client()
+    https = "https://gecc.test"  # the browser talks to the proxy over TLS
+    page = client.get("/login", base_url=https)
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post("/login", base_url=https, headers={"Referer": f"{https}/login"},
+                         data={"username": "staff1", "password": "staff1-demo",
+                               "csrf_token": csrf})
+    assert answer.status_code == 302 and "Secure" in answer.headers["Set-Cookie"]
+    page = client.get("/login", base_url=https)
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/login", base_url=https,
+                headers={"X-Forwarded-For": "10.9.8.7", "Referer": f"{https}/login"},
+                data={"username": "staff1", "password": "wrong", "csrf_token": csrf})
+    [failure] = [r.getMessage() for r in caplog.records if "failed log-in" in r.getMessage()]
+    assert failure.endswith("from 10.9.8.7")

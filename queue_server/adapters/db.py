@@ -12,15 +12,21 @@ from sqlalchemy.orm import sessionmaker
 from .orm import start_mappers, store_recorded_events
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and write-locking transactions."""
+SYNCHRONOUS = ("FULL", "NORMAL")
+
+
+def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and write-locking transactions,
+    and fsyncs every commit unless told NORMAL (GECC_SQLITE_SYNCHRONOUS)."""
     start_mappers()
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        if sqlite_synchronous not in SYNCHRONOUS:
+            raise ValueError(f"GECC_SQLITE_SYNCHRONOUS is FULL or NORMAL, not {sqlite_synchronous!r}")
+        return _sqlite_engine(url, sqlite_synchronous)
     return sa.create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, synchronous: str) -> Engine:
     db_path = sa.engine.make_url(url).database
     if db_path and db_path != ":memory:":
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +39,9 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: each commit reaches the disk before the answer (a power cut loses nothing
+        # answered); NORMAL in WAL mode: the last commits may be lost, never corrupted.
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
