@@ -266,3 +266,34 @@ def test_sqlite_commits_reach_the_disk_and_cookies_can_be_https_only(sqlite_url,
                 data={"username": "staff1", "password": "wrong", "csrf_token": csrf})
     [failure] = [r.getMessage() for r in caplog.records if "failed log-in" in r.getMessage()]
     assert failure.endswith("from 10.9.8.7")
+
+
+def test_a_manager_clears_a_flood_of_tickets_and_it_is_recorded(app, api, clock):
+    """A script issued 30 tickets in a minute; the manager cancels those still waiting from
+    that minute at once. The citizen who came before keeps her place; each flooded ticket's
+    event names the manager and the reason."""
+    import sqlalchemy as sa
+    from queue_server.adapters.orm import ticket_events
+    before = api.issue(1)
+    clock.advance(minutes=5)
+    start = clock.now
+    flood = [api.issue(1) for _ in range(30)]
+    clock.advance(minutes=1)
+    after = api.issue(1)
+    body = {"from": start.isoformat(), "to": (start.replace(second=59)).isoformat(),
+            "reason": "บัตรคิวปลอมจากสคริปต์ / scripted flood", "channel": "kiosk"}
+    assert api.post("/tickets/cancel-flood", body, as_="staff1").status_code == 403
+    answer = api.post("/tickets/cancel-flood", body, as_="manager")
+    assert answer.status_code == 200, answer.json
+    assert answer.json["cancelled"] == 30
+    assert answer.json["numbers"] == [t["number"] for t in flood]
+    waiting = [t["number"] for t in api.get("/counters/1/waiting", as_="staff1").json["waiting"]]
+    assert waiting == [before["number"], after["number"]]
+    with app.extensions["gecc"].engine.connect() as conn:
+        rows = conn.execute(sa.select(ticket_events.c.actor_kind, ticket_events.c.data)
+                            .where(ticket_events.c.kind == "cancelled")).all()
+    assert len(rows) == 30 and all(r.actor_kind == "user" and "flood" in r.data["reason"]
+                                   for r in rows)
+    reversed_period = api.post("/tickets/cancel-flood", {**body, "from": body["to"],
+                                                         "to": body["from"]}, as_="manager")
+    assert reversed_period.status_code == 400

@@ -293,6 +293,22 @@ class TicketRepository(SessionRepository):
                                                          "p_day": day})
         return {service_id: count for service_id, count in rows}
 
+    def waiting_issued_between(self, office_id: int, start: datetime, end: datetime,
+                               service_id: int | None = None, channel: str | None = None,
+                               kiosk_id: str | None = None, limit: int = 5000) -> list[Ticket]:
+        """The office's waiting tickets issued in [start, end), optionally of one service,
+        channel or kiosk, oldest first (a flood to clear)."""
+        query = sa.select(Ticket).where(tickets.c.office_id == office_id,
+                                        tickets.c.status == WAITING,
+                                        tickets.c.issued_at >= start, tickets.c.issued_at < end)
+        if service_id is not None:
+            query = query.where(tickets.c.service_id == service_id)
+        if channel is not None:
+            query = query.where(tickets.c.channel == channel)
+        if kiosk_id is not None:
+            query = query.where(tickets.c.kiosk_id == kiosk_id)
+        return list(self.session.scalars(query.order_by(tickets.c.id).limit(limit)))
+
     def waiting_tickets(self, service_ids: list[int], day: date, limit: int = 200) -> list[Ticket]:
         return list(self.session.scalars(
             sa.select(Ticket).where(tickets.c.service_id.in_(service_ids),

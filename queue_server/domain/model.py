@@ -427,13 +427,15 @@ class Ticket:
         self._record(EventKind.TRANSFERRED, now, actor, counter_id=counter_id,
                      data={"from_service_id": from_service_id, "to_service_id": to_service.id})
 
-    def cancel(self, now: datetime, actor: Actor) -> None:
-        """The citizen or staff withdraws the ticket."""
+    def cancel(self, now: datetime, actor: Actor, reason: str | None = None) -> None:
+        """The citizen or staff withdraws the ticket (`reason`: why, when a manager clears
+        a flood of tickets at once)."""
         self._require({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.HELD}, "cancelled")
         counter_id = self.counter_id
         self.status = TicketStatus.CANCELLED
         self.finished_at = now
-        self._record(EventKind.CANCELLED, now, actor, counter_id=counter_id)
+        self._record(EventKind.CANCELLED, now, actor, counter_id=counter_id,
+                     data={"reason": reason} if reason else None)
 
     # --- derived facts -----------------------------------------------------------------
 

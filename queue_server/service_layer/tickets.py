@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.errors import Conflict, CounterClosed, NotFound, QueueEmpty, ServiceClosed
+from ..domain.errors import Conflict, CounterClosed, DomainError, NotFound, QueueEmpty, ServiceClosed
 from ..domain.model import Actor, Channel, Counter, Priority, Ticket, TicketStatus
 from .context import Context
 from .messages import Call
@@ -175,6 +175,29 @@ class Tickets:
 
     def cancel(self, ticket_id: int, actor: Actor) -> dict:
         return self._simple(ticket_id, lambda t, now: t.cancel(now, actor))
+
+    def cancel_flood(self, office_id: int, actor: Actor, start: datetime, end: datetime,
+                     reason: str, service_id: int | None = None, channel: str | None = None,
+                     kiosk_id: str | None = None) -> dict:
+        """A manager clears a flood: every waiting ticket of the office issued in [start,
+        end) (of one service, channel or kiosk if given) cancelled at once, each with the
+        manager and the reason in its event. The count and the numbers."""
+        if end <= start:
+            raise DomainError("The period's end must come after its start.")
+
+        def run(uow: UnitOfWork) -> dict:
+            views = self.context.views(uow, office_id)
+            now = self.clock()
+            found = uow.tickets.waiting_issued_between(office_id, start, end, service_id,
+                                                       channel, kiosk_id)
+            for ticket in found:
+                ticket.cancel(now, actor, reason)
+                uow.changes.ticket(ticket)
+            uow.changes.queue(*(views.service(s) for s in {t.service_id for t in found}))
+            uow.flush()
+            self.context.commit(uow, views)
+            return {"cancelled": len(found), "numbers": [t.label for t in found]}
+        return self.context.write(run)
 
     def transfer(self, ticket_id: int, service_id: int, actor: Actor) -> dict:
         def run(uow: UnitOfWork) -> dict:

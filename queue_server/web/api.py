@@ -81,6 +81,19 @@ def issue_ticket():
     return flask.jsonify(ticket), 201
 
 
+@api.post("/tickets/cancel-flood")
+@op("Clear a flood: cancel the waiting tickets issued between two times (manager)",
+    m.FloodCancelled, body=schemas.CancelFlood, errors=[400])
+@require(MANAGER_ROLES)
+def cancel_flood():
+    """Someone issued hundreds of tickets: the manager withdraws those still waiting from the
+    times (and kiosk, channel or service) of the flood; each keeps the manager and the reason."""
+    body = schemas.parse(schemas.CancelFlood)
+    return flask.jsonify(gecc().tickets.cancel_flood(
+        staff_member().office_id, actor(), body.from_, body.to, body.reason, body.service_id,
+        body.channel.value if body.channel else None, body.kiosk_id))
+
+
 @api.get("/tickets/<token>")
 @op("A ticket's status for its holder: ahead, eta, counter", m.HolderTicketView, errors=[404])
 @public

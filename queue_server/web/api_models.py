@@ -137,6 +137,11 @@ class PublicTicketView(Answer):
     transfer_count: int
 
 
+class FloodCancelled(Answer):
+    cancelled: int = Field(description="How many waiting tickets were cancelled")
+    numbers: list[str]
+
+
 class HolderTicketView(PublicTicketView):
     """A ticket as its holder sees it (no triage note: that is for staff)."""
 

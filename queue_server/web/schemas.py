@@ -103,6 +103,27 @@ class CreateBooking(Body):
         return value
 
 
+class CancelFlood(Body):
+    """A flood of tickets to clear: those still waiting, issued in [from, to)."""
+
+    from_: datetime = Field(alias="from", description="ISO 8601 with an offset")
+    to: datetime = Field(description="ISO 8601 with an offset; after `from`")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] = Field(
+        description="Why: recorded on every ticket cancelled")
+    service_id: Id | None = None
+    channel: Channel | None = None
+    kiosk_id: KioskId | None = None
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("give the time with its offset (Z or +07:00)")
+        if not 2000 <= value.year <= 2999:
+            raise ValueError("a time between the years 2000 and 2999")
+        return value
+
+
 class CheckIn(Body):
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
         description="The booking code as typed or scanned (case, spaces and dashes do not "
