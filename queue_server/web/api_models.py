@@ -164,9 +164,17 @@ class BookingBrief(Answer):
     slot_at: IsoTime
 
 
-class CheckedInTicket(TicketView):
+class CheckedInTicket(PublicTicketView):
+    """The booking's ticket. `token` and `status_url` (which cancel it) go to the kiosk that
+    checked in, to staff and to paired devices, not to an anonymous second scan."""
+
+    token: str | None = Field(default=None, description="The holder's secret: status page, cancel")
+    status_url: str | None = None
+    note: str | None = None
     booking: BookingBrief
     repeated: bool = Field(description="true: the booking had been checked in already")
+    print_job: PrintJobBrief | None = Field(default=None, description="When it is printed")
+    printer: PrinterStateView | None = Field(default=None, description="When it is printed")
 
 
 class ReprintJob(Answer):
