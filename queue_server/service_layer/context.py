@@ -58,6 +58,15 @@ class Context:
                 uow.publish(message)
         uow.changes = Changes()
 
+    def write_in_batches(self, run: Callable[[UnitOfWork], int]) -> int:
+        """`run` handles one batch in its own transaction and says how many it handled; it
+        runs again until a batch handles none (one transaction never holds the database
+        for long). The total."""
+        total = 0
+        while handled := self.write(run):
+            total += handled
+        return total
+
     def commit(self, uow: UnitOfWork, views: Views) -> None:
         self.collect(uow, views)
         uow.commit()

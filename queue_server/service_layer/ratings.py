@@ -69,11 +69,7 @@ class Ratings:
                 rating.erase_comment(now)
             uow.commit()
             return len(old)
-        erased = total = self.context.write(run)
-        while erased:  # in batches, so one transaction never holds the database for long
-            erased = self.context.write(run)
-            total += erased
-        return total
+        return self.context.write_in_batches(run)
 
     # --- internals -----------------------------------------------------------------------
 
