@@ -122,8 +122,11 @@ def percentile(values, p: float) -> float | None:
 
 
 def mean(values) -> float:
-    """The arithmetic mean, summed exactly (math.fsum): the same figure whatever the order."""
-    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    """The arithmetic mean (numpy's pairwise sum over an array: its error is far below the
+    2 decimals a figure shows)."""
+    if isinstance(values, np.ndarray):
+        return float(np.mean(values))
+    values = list(values)
     return fsum(values) / len(values)
 
 
@@ -223,8 +226,11 @@ def evidence(data: EvidenceInput) -> dict:
 
 
 def _tally(values: np.ndarray) -> Tally:
-    """How many times each value occurs, the values as plain Python ones."""
-    return Tally(values.tolist())
+    """How many times each value occurs, the values as plain Python ones (ints, dates, str)."""
+    if values.dtype == object:
+        return Tally(values.tolist())
+    keys, counts = np.unique(values, return_counts=True)
+    return Tally(dict(zip(keys.tolist(), counts.tolist())))
 
 
 def _service(figures: _Figures, service: ServiceInfo) -> dict:
@@ -377,27 +383,58 @@ def satisfaction_section(visits: Visits | list[Visit], ratings: list[RatingRow],
     finished = visits.status == "finished"
     ticket_ids, service_ids, counter_ids, clerk_ids, scores, dimensions = (
         zip(*ratings) if ratings else ([],) * 6)
-    rating_days = _day_of_ratings(visits, np.asarray(ticket_ids, dtype=np.int64)).tolist()
+
+    def ids(column) -> np.ndarray:  # None (no counter, no clerk) is NaN: in no group
+        return np.array(column, dtype=np.float64)
+
+    rating_days = _day_of_ratings(visits, np.asarray(ticket_ids, dtype=np.int64))
     scopes = {  # the key of a served visit, the key of a rating, the labels
-        "service": (visits.final_service_id, service_ids, names.get("services", {})),
-        "counter": (visits.counter_id, counter_ids, names.get("counters", {})),
-        "clerk": (visits.clerk_id, clerk_ids, names.get("clerks", {})),
+        "service": (visits.final_service_id, ids(service_ids), names.get("services", {})),
+        "counter": (visits.counter_id, ids(counter_ids), names.get("counters", {})),
+        "clerk": (visits.clerk_id, ids(clerk_ids), names.get("clerks", {})),
         "day": (visits.day, rating_days, {}),
     }
     section = _figures(scores, int(np.count_nonzero(finished)), dimensions)
+    scores = np.asarray(scores, dtype=np.int64)
+    answered = [i for i, answers in enumerate(dimensions) if answers]  # few have any
     for scope, (of_visits, of_ratings, labels) in scopes.items():
         served_by_key = Tally({k: n for k, n in _tally(of_visits[finished]).items() if k})
-        scores_by_key, dimensions_by_key = defaultdict(list), defaultdict(list)
-        for key, score, answers in zip(of_ratings, scores, dimensions):
-            scores_by_key[key].append(score)
-            if answers:
-                dimensions_by_key[key].append(answers)
+        scores_by_key = _group(of_ratings, scores)
+        dimensions_by_key = defaultdict(list)
+        for i in answered:
+            key = _plain(of_ratings[i])
+            if key is not None:
+                dimensions_by_key[key].append(dimensions[i])
         keys = sorted({k for k in [*served_by_key, *scores_by_key] if k is not None}, key=str)
         section[f"by_{scope}"] = [
             {scope: k.isoformat() if isinstance(k, date) else k,
              **({"name": labels.get(k)} if labels else {}),
              **_figures(scores_by_key[k], served_by_key[k], dimensions_by_key[k])} for k in keys]
     return section
+
+
+def _plain(key):
+    """A group key as the figures name it: an id as int, a day as date; None for none."""
+    if isinstance(key, np.datetime64):
+        return None if np.isnat(key) else key.item()
+    return None if key != key else int(key)  # NaN: no id
+
+
+def _group(keys: np.ndarray, values: np.ndarray) -> defaultdict:
+    """values grouped by their keys (ids as floats, NaN for none; or days, NaT for none),
+    each group in the given order: a stable sort by key and a split, not an append per
+    value."""
+    groups = defaultdict(list)
+    present = ~np.isnat(keys) if keys.dtype.kind == "M" else ~np.isnan(keys)
+    keys, values = keys[present], values[present]
+    if not len(keys):
+        return groups
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    for key, chunk in zip(keys[np.r_[0, bounds]], np.split(values, bounds)):
+        groups[_plain(key)] = chunk.tolist()
+    return groups
 
 
 def _figures(scores: list[int], served: int, dimensions: list) -> dict:
