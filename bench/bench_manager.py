@@ -1,7 +1,7 @@
 """The manager's pages on a big database: the server time of the period page for the whole
 span of its tickets (a busy office's year: ~250,000 tickets; issue 12's target is under 2 s),
 of the month on one screen and of the self-assessment, with the parts of each (the evidence,
-the extra figures by day and clerk, the alerts, the charts and the HTML).
+the alerts read beside it, the charts and the HTML).
 
     python bench/bench_manager.py --db sqlite:////work/year.db [--repeat 3] [--from D --to D]
 

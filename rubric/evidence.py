@@ -59,6 +59,9 @@ DEFINITIONS = {
     "days_with_ratings_share": "share of the days with served tickets that have at least one "
                                "rating",
     "handled_share": "share of the period's alerts whose action has been recorded",
+    "by_day": "per local day: tickets issued that day, how they ended (served = finished) and "
+              "their channel",
+    "clerks": "per clerk: the tickets they finished, and the mean of their service_minutes",
     "hours_covered_share": "share of the hours of day with tickets whose mean counters open "
                            "meet the counters needed (rubric/staffing.py)",
 }
@@ -211,6 +214,8 @@ def evidence(data: EvidenceInput) -> dict:
                      "dropped_share": _share(statuses["no_show"], total),
                      "cancelled_share": _share(statuses["cancelled"], total)},
         "satisfaction": satisfaction_section(visits, data.ratings, data.names),
+        "by_day": _by_day(figures),
+        "clerks": _clerks(figures),
         "alerts": _alerts(data.alerts),
         "complaints": complaint_figures(data.complaints, data.as_of or data.period.last,
                                         data.timezone, data.names.get("complaint_categories")),
@@ -272,6 +277,47 @@ def _demand(figures: _Figures) -> dict:
                        "per_day": round(int(cells[cell]) / days[cell // 24], 2)}
                       for cell in np.flatnonzero(cells).tolist()],
             "days_per_weekday": {WEEKDAYS_EN[d]: n for d, n in sorted(days.items())}}
+
+
+CHANNELS = ("kiosk", "reception", "online")
+
+
+def _by_day(figures: _Figures) -> list[dict]:
+    """Each local day of the period with tickets: issued, their outcome and their channel,
+    and the online share (the trends of the manager's page)."""
+    visits = figures.visits
+    days = figures.days
+    if not len(days):
+        return []
+    index = np.searchsorted(days, visits.day)
+
+    def count(mask: np.ndarray | None = None) -> list[int]:
+        chosen = index if mask is None else index[mask]
+        return np.bincount(chosen, minlength=len(days)).tolist()
+
+    issued = count()
+    columns = {"served": count(figures.finished), "no_show": count(visits.status == "no_show"),
+               "cancelled": count(visits.status == "cancelled"),
+               **{c: count(visits.channel == c) for c in CHANNELS}}
+    return [{"day": day.isoformat(), "issued": issued[i],
+             **{k: v[i] for k, v in columns.items()},
+             "online_share": _share(columns["online"][i], issued[i])}
+            for i, day in enumerate(days.tolist())]
+
+
+def _clerks(figures: _Figures) -> list[dict]:
+    """Each clerk who finished tickets in the period: how many, and their mean service
+    minutes (the definition of service_minutes), by the clerk who finished them."""
+    visits = figures.visits
+    mine = figures.finished & (visits.clerk_id != 0)
+    clerks = np.unique(visits.clerk_id[mine])
+    rows = []
+    for clerk in clerks.tolist():
+        theirs = mine & (visits.clerk_id == clerk)
+        minutes = visits.service_minutes[theirs & figures.has_service_time]
+        rows.append({"clerk_id": clerk, "served": int(np.count_nonzero(theirs)),
+                     "service_mean": _r(mean(minutes)) if len(minutes) else None})
+    return rows
 
 
 def outside_office_hours(local: datetime) -> str | None:

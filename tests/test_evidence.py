@@ -96,6 +96,14 @@ def test_the_figures_of_a_hand_made_day(api, day):
     assert (monday["key"], monday["issued"]) == (0, 5)
     cells = {(c["weekday_en"], c["hour"]): c["issued"] for c in report["demand"]["cells"]}
     assert cells == {("Mon", 9): 3, ("Mon", 12): 2}
+    assert report["by_day"] == [{"day": "2026-11-23", "issued": 5, "served": 4, "no_show": 0,
+                                 "cancelled": 1, "kiosk": 4, "reception": 1, "online": 0,
+                                 "online_share": 0.0}]
+    # Finished by: staff1 t3 (10 min) and t4 (5), staff2 t2 (15), staff3 t1 (10).
+    clerks = {c["clerk_id"]: (c["served"], c["service_mean"]) for c in report["clerks"]}
+    names = {c["clerk"]: c["name"] for c in report["satisfaction"]["by_clerk"]}
+    assert {names[i]: figures for i, figures in clerks.items()} == {
+        "เจ้าหน้าที่ 1": (2, 7.5), "เจ้าหน้าที่ 2": (1, 15.0), "เจ้าหน้าที่ 3": (1, 10.0)}
     assert report["satisfaction"]["ratings"] == 0 and report["satisfaction"]["mean_score"] is None
     assert report["complaints"]["resolved_share"] is None  # no complaints: null, never 0
     assert report["complaints"]["received"] == 0

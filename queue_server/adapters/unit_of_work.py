@@ -14,7 +14,6 @@ from .attachment_repository import AttachmentRepository
 from .booking_repository import BookingRepository
 from .complaint_repository import ComplaintRepository
 from .evidence_repository import EvidenceRepository
-from .manager_repository import ManagerRepository
 from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
 
@@ -48,7 +47,6 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.evidence = EvidenceRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.complaints = ComplaintRepository(self.session)
-        self.manager = ManagerRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)
