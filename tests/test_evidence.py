@@ -323,3 +323,26 @@ def test_a_file_is_kept_as_evidence_of_a_manual_answer(app, api, day):
     assert got.headers["X-Content-Type-Options"] == "nosniff"
     assert api.client.get(meta["url"], headers=api._headers("staff1")).status_code == 403
     assert api.client.get(meta["url"]).status_code == 401
+
+
+def test_a_report_is_given_again_only_while_nothing_it_reads_changed(app, api, day, clock):
+    """The manager's pages ask for the same period's evidence again and again: it is kept,
+    and any change it reads (a ticket's step, a rating, an alert handled) makes it anew."""
+    evidence = app.extensions["gecc"].evidence
+    computed = []
+    real = evidence.data
+    evidence.data = lambda *args: computed.append(args) or real(*args)
+    path = "/evidence?from=2026-11-23&to=2026-11-23"
+    first = api.get(path, as_="manager").json
+    assert api.get(path, as_="manager").json == first and len(computed) == 1
+
+    assert api.post("/ratings", {"token": day["t3"]["token"], "score": 1}).status_code == 201
+    rated = api.get(path, as_="manager").json
+    assert rated["satisfaction"]["ratings"] == 1 and len(computed) == 2
+    [alert] = api.get("/alerts", as_="manager").json["alerts"]  # the low rating's
+    assert rated["alerts"]["handled"] == 0
+    assert api.post(f"/alerts/{alert['id']}/handle", {"action": "โทรขอโทษผู้รับบริการแล้ว"},
+                    as_="manager").status_code == 200
+    assert api.get(path, as_="manager").json["alerts"]["handled"] == 1 and len(computed) == 3
+    api.issue(1)
+    assert api.get(path, as_="manager").json["tickets"]["issued"] == 6 and len(computed) == 4

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from ..domain.assessment import AssessmentAnswer
 from ..domain.model import OfficeEventKind
-from .orm import assessment_answers, iso_text, office_events, ratings, ticket_events, tickets
+from .orm import (alerts_table, assessment_answers, complaint_events, iso_text, office_events,
+                  ratings, services, ticket_events, tickets)
 from .repository import SessionRepository
 
 
@@ -99,6 +100,20 @@ class EvidenceRepository(SessionRepository):
         finally:
             result.close()
         return [(counter_id, bool(is_open), _utc(at)) for counter_id, is_open, at in rows]
+
+    def version(self) -> tuple:
+        """What changes whenever anything the evidence reads changes: the newest row of each
+        append-only record (every ticket transition, rating, complaint step, answer and office
+        change appends one), the alerts raised and handled, and the services' settings. A few
+        primary-key lookups: what lets a computed report be served again."""
+        newest = [sa.select(sa.func.max(table.c.id)).scalar_subquery() for table in (
+            ticket_events, ratings, complaint_events, assessment_answers, office_events,
+            alerts_table)]
+        handled = sa.select(sa.func.count(alerts_table.c.handled_at)).scalar_subquery()
+        settings = sa.select(sa.func.count(), sa.func.sum(services.c.standard_minutes),
+                             sa.func.sum(services.c.target_wait_minutes)).subquery()
+        return tuple(self.session.execute(
+            sa.select(*newest, handled, *settings.c)).one())
 
     def answer(self, answer_id: int) -> AssessmentAnswer | None:
         return self.session.get(AssessmentAnswer, answer_id)

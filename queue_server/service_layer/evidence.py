@@ -5,7 +5,8 @@ rubric/ (plain Python), the criteria assessed and the score estimated. `GET
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -40,14 +41,34 @@ class EvidenceData:
 
 
 class Evidence:
+    KEPT = 16  # reports kept for their period while nothing they read changes
+
     def __init__(self, context: Context):
         self.context = context
+        self._reports: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
     def report(self, office_id: int | None, first: date | None = None,
                last: date | None = None) -> dict:
         """The figures of the office's local days first..last (both included; today when
-        neither is given)."""
-        return self.data(office_id, first, last).report
+        neither is given). A report already computed is given again while nothing it reads
+        has changed (uow.evidence.version): the manager's period page and self-assessment of
+        the same year cost one computation, not two. Treat it as read-only."""
+        with self.context.read_uow() as uow:
+            office = self.context.views(uow, office_id).office()
+            today = office.service_day(self.context.clock())
+            key = (office.id, first or last or today, last or first or today, today,
+                   uow.evidence.version())
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+                return self._reports[key]
+        report = self.data(office_id, first, last).report
+        with self._lock:
+            self._reports[key] = report
+            while len(self._reports) > self.KEPT:
+                self._reports.popitem(last=False)
+        return report
 
     def export(self, office_id: int | None, first: date, last: date, out: Path,
                pdf_beside: bool = True) -> list[Path]:
