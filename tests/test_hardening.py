@@ -297,3 +297,9 @@ def test_a_manager_clears_a_flood_of_tickets_and_it_is_recorded(app, api, clock)
     reversed_period = api.post("/tickets/cancel-flood", {**body, "from": body["to"],
                                                          "to": body["from"]}, as_="manager")
     assert reversed_period.status_code == 400
+
+
+@pytest.mark.parametrize("code", ["http://[::1", "https://[gecc.test/b/ABC234", "?code=%00"])
+def test_a_malformed_url_at_check_in_is_a_clear_404(api, code):
+    answer = api.post("/bookings/check-in", {"code": code})
+    assert answer.status_code == 404 and answer.json["error"]["code"] == "booking_not_found"

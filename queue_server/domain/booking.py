@@ -50,7 +50,10 @@ def parse_booking_code(text: str) -> str | None:
         return None
     candidates = [text]
     if "/" in text or "?" in text or "=" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # not a URL after all (e.g. "http://[::1"): no code in it
+            return None
         query = parse_qs(parts.query)
         candidates = [*query.get("code", []), *query.get("booking", [])]
         segments = [s for s in parts.path.split("/") if s]
