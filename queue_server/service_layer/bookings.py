@@ -109,8 +109,9 @@ class Bookings:
     # --- the citizen at the kiosk -------------------------------------------------------
 
     def check_in(self, text: str, actor: Actor, kiosk_id: str | None = None,
-                 print_ticket: bool = True) -> tuple[dict, bool]:
-        """Check in with a typed or scanned code (or a URL holding it).
+                 print_ticket: bool = True, office_id: int | None = None) -> tuple[dict, bool]:
+        """Check in with a typed or scanned code (or a URL holding it) at the kiosk of
+        `office_id` (None: the server's first office); codes are the office's own.
 
         Returns (the ticket's view, True) when a ticket was issued now, or (the same ticket's
         view, False) when the booking had been checked in already today.
@@ -120,7 +121,7 @@ class Bookings:
             raise BookingNotFound("That is not a booking code: a code is 6 letters and digits.")
 
         def run(uow: UnitOfWork) -> tuple[dict, bool]:
-            office = self._office(uow, None)
+            office = self._office(uow, office_id)
             booking = uow.bookings.by_code(office.id, code, lock=True)
             if booking is None:
                 raise BookingNotFound(f"There is no booking with the code {code}.",

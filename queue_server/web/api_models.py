@@ -328,6 +328,7 @@ class PairedDevice(Answer):
 
 class AlertView(Answer):
     id: int
+    office_id: int
     kind: str = Field(description="low_rating, ...")
     raised_at: IsoTime
     ticket_id: int | None

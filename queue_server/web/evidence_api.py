@@ -57,7 +57,8 @@ def rate_at_counter(counter_id: int):
 @require(COUNTER_ROLES)
 def start_tablet_pairing(counter_id: int):
     """A one-time code (10 minutes) to type on the tablet facing the citizen at the counter."""
-    gecc().queries.counter(counter_id)  # 404 for a counter that does not exist
+    # 404 for a counter that does not exist, or is another office's
+    gecc().queries.counter(counter_id, office_id=staff_member().office_id)
     return flask.jsonify(gecc().accounts.start_tablet_pairing(staff_member().office_id,
                                                               counter_id)), 201
 
