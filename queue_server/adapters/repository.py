@@ -153,6 +153,10 @@ class OfficeRepository(SessionRepository):
         even when two consoles (or a double press) act on it at once."""
         return self.session.get(Counter, counter_id, with_for_update=lock or None)
 
+    def delete_service(self, service: Service) -> None:
+        """A service that was never used (no ticket, booking or record names it)."""
+        self.session.delete(service)
+
     def counter_links(self, service_id: int) -> list[CounterService]:
         return list(self.session.scalars(
             sa.select(CounterService).where(counter_services.c.service_id == service_id)))

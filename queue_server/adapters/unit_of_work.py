@@ -17,6 +17,7 @@ from .evidence_repository import EvidenceRepository
 from .manager_repository import ManagerRepository
 from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
+from .setup_repository import SetupRepository
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -49,6 +50,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.attachments = AttachmentRepository(self.session)
         self.complaints = ComplaintRepository(self.session)
         self.manager = ManagerRepository(self.session)
+        self.setup = SetupRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)

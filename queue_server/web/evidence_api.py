@@ -73,6 +73,25 @@ def pair_device():
     return flask.jsonify(gecc().accounts.pair_device(body.code)), 201
 
 
+@api.post("/devices/pairing-requests")
+@op("A device asks to be paired: the code it shows and its secret", m.PairingRequest,
+    status=201)
+@public
+def request_pairing():
+    """The device's pairing page (/pair) shows the code; an administrator types it on the
+    devices page and chooses what the device is."""
+    return flask.jsonify(gecc().devices.request_pairing()), 201
+
+
+@api.post("/devices/pairing-requests/<id:request_id>/collect")
+@op("The device collects its token once it is paired (else `waiting` or `expired`)",
+    m.PairingCollected, body=schemas.CollectPairing, errors=[403])
+@public
+def collect_pairing(request_id: int):
+    body = schemas.parse(schemas.CollectPairing)
+    return flask.jsonify(gecc().devices.collect(request_id, body.secret))
+
+
 @api.get("/alerts")
 @op("Alerts: the open ones, or those raised on ?from=&to= days", m.AlertList,
     query=schemas.PeriodQuery)
