@@ -197,3 +197,43 @@ def test_the_office_profile_and_logo(app, api, admin):
                                                   "logo": (BytesIO(b"GIF89a"), "x.gif")},
                              content_type="multipart/form-data")
     assert text.status_code == 400 and "PNG หรือ JPEG" in text.text
+
+
+def test_a_device_shows_a_code_the_admin_pairs_it_and_revokes_it(app, api, admin):
+    asked = api.post("/devices/pairing-requests")
+    assert asked.status_code == 201 and re.fullmatch(r"\d{6}", asked.json["code"])
+    request_id, secret = asked.json["request_id"], asked.json["secret"]
+    collect = f"/devices/pairing-requests/{request_id}/collect"
+    assert api.post(collect, {"secret": secret}).json == {"status": "waiting"}
+    assert api.post(collect, {"secret": "wrong-secret"}).status_code == 403
+    wrong = admin.post("/admin/devices", code="000000" if asked.json["code"] != "000000"
+                       else "111111", kind="kiosk", name="ตู้ 1")
+    assert wrong.status_code == 409 and "ไม่พบรหัสนี้" in wrong.text
+    paired = admin.post("/admin/devices", code=asked.json["code"], kind="tablet",
+                        name="แท็บเล็ตช่อง 2", counter_id="2")
+    assert paired.status_code == 302, paired.text
+    got = api.post(collect, {"secret": secret}).json
+    assert got["status"] == "paired" and got["open"] == "/rate/counter/2"
+    assert got["device"]["username"] == "tablet:2"
+    assert api.post(collect, {"secret": secret}).status_code == 403  # once
+    headers = {"Authorization": f"Bearer {got['token']}"}
+    ticket = api.issue(1)
+    api.call_next(2, as_="staff2")
+    api.post(f"/tickets/{ticket['id']}/finish", {}, as_="staff2")
+    rated = api.client.post("/api/v1/counters/2/ratings", headers=headers,
+                            json={"ticket_id": ticket["id"], "score": 5})
+    assert rated.status_code == 201, rated.json
+    device_id = got["device"]["id"]
+    assert "device_paired" in admin.get("/admin").text
+    assert admin.post(f"/admin/devices/{device_id}/revoke").status_code == 302
+    again = api.client.post("/api/v1/counters/2/ratings", headers=headers,
+                            json={"ticket_id": ticket["id"], "score": 4})
+    assert again.status_code == 401
+    # A kiosk: its screen is its office's, with its own id.
+    asked = api.post("/devices/pairing-requests").json
+    admin.post("/admin/devices", code=asked["code"], kind="kiosk", name="ตู้หน้าประตู",
+               key="front", printer="network://192.168.1.50:9100", paper="58mm")
+    got = api.post(f"/devices/pairing-requests/{asked['request_id']}/collect",
+                   {"secret": asked["secret"]}).json
+    assert got["open"] == "/o/1/kiosk?id=front" and got["device"]["paper"] == "58mm"
+    assert "front" in admin.get("/admin/devices").text

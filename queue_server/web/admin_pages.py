@@ -339,7 +339,7 @@ def devices_page(error=None, form=None):
 def device_pair():
     return attempt(lambda: gecc().devices.approve(member().office_id, actor(), {
         "code": form_text("code"), "kind": form_text("kind"), "name": form_text("name"),
-        "counter_id": form_text("counter_id"), "printer": form_text("printer"),
+        "key": form_text("key"), "counter_id": form_text("counter_id"), "printer": form_text("printer"),
         "paper": form_text("paper")}),
         devices_page, "จับคู่อุปกรณ์แล้ว", "Device paired", "admin.devices_page")
 
