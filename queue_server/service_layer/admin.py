@@ -114,6 +114,12 @@ class OfficeAdmin:
                 return None
             return bytes(office.logo), office.logo_type
 
+    def default_counter(self, user_id: int) -> int | None:
+        """The counter a clerk's console opens on (set on the staff page)."""
+        with self.context.read_uow() as uow:
+            user = uow.users.user(user_id)
+            return user.default_counter_id if user is not None else None
+
     def is_empty(self) -> bool:
         """No office yet: the server is waiting for its first-run set-up."""
         with self.context.read_uow() as uow:
