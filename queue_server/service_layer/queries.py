@@ -41,7 +41,11 @@ class Queries:
             return {"id": office.id, "name": office.name, "name_en": office.name_en,
                     "timezone": office.timezone, "opening_hours": office.opening_hours,
                     "enforce_hours": office.enforce_hours, "notice": office.notice,
-                    "open_now": office.is_open_at(self.context.clock())}
+                    "open_now": office.is_open_at(self.context.clock()),
+                    # what citizens are shown besides the name (set on the admin pages)
+                    "address": office.address, "help_contact": office.help_contact,
+                    "holidays": office.holidays,
+                    "logo_url": f"/office/{office.id}/logo" if office.logo is not None else None}
 
     def services(self, office_id: int | None = None) -> list[dict]:
         with self._reading() as uow:

@@ -63,6 +63,11 @@ class OfficeView(Answer):
     enforce_hours: bool
     notice: str | None
     open_now: bool
+    address: str = Field(default="", description="Shown to citizens (admin pages)")
+    help_contact: str = Field(default="", description="Whom citizens ask (admin pages)")
+    holidays: list[dict[str, str]] = Field(default_factory=list,
+                                           description="[{date: YYYY-MM-DD, name}]: closed")
+    logo_url: str | None = Field(default=None, description="The office's logo, if it has one")
 
 
 class NoticeView(Answer):
