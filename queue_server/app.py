@@ -21,7 +21,9 @@ from .live.notifier import FanOutNotifier, Notifier, SocketIONotifier
 from .domain.rating import RatingPolicy
 from .live import print_agents  # noqa: F401 - the agents' handlers, before any init_app
 from .live.sockets import socketio
-from .service_layer.accounts import Accounts
+from .service_layer.accounts import Accounts, hash_password
+from .service_layer.admin import OfficeAdmin
+from .service_layer.devices import Devices
 from .service_layer.alerts import Alerts
 from .service_layer.assessment import Assessment
 from .service_layer.bookings import Bookings
@@ -62,6 +64,8 @@ class Services:
     notifier: Notifier
     manager: ManagerPages          # the manager's period pages and self-assessment
     packs: Packs                   # evidence packs made in the background
+    admin: OfficeAdmin             # the office's set-up: admin pages, first run, import
+    devices: Devices               # kiosks, displays, tablets: paired by a code, revoked
 
 
 def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
@@ -98,10 +102,10 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                   # a process of its own for the PDF, except in gevent's pool of threads,
                   # where its patched subprocess does not work
                   pdf_beside=config.get("SERVER") != "gevent")
+    accounts = Accounts(write_uow, clock, read_uow, blocking=_blocking_runner(config.get("SERVER")))
     return Services(engine=engine, context=context, tickets=tickets,
                     office_settings=OfficeSettings(context), queries=Queries(context),
-                    accounts=Accounts(write_uow, clock, read_uow,
-                                      blocking=_blocking_runner(config.get("SERVER"))),
+                    accounts=accounts,
                     printing=Printing(context, alerts),
                     bookings=Bookings(context, tickets, check_in),
                     ratings=Ratings(context, rating_policy), alerts=alerts,
@@ -113,7 +117,14 @@ def build_services(config: dict, notifier: Notifier, clock=utc_now) -> Services:
                     notifier=notifier,
                     manager=ManagerPages(context, evidence, alerts,
                                          parallel=_figures_runner(config.get("SERVER"))),
-                    packs=packs)
+                    packs=packs,
+                    admin=OfficeAdmin(context, lambda password: accounts.blocking(
+                        _hash, password)),
+                    devices=Devices(context))
+
+
+def _hash(password: str) -> str:
+    return hash_password(password)  # looked up at call time: the tests lower its cost
 
 
 def _blocking_runner(server: str | None):
@@ -200,6 +211,7 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     from .web import complaints_api  # noqa: F401 - the complaint register
     from .web import manager_pages  # noqa: F401 - the manager's pages and the packs' API
     from .web.complaint_pages import complaint_pages
+    from .web.admin_pages import admin
     from .web.api import api
     from .web.pages import pages
     from kiosk import kiosk
@@ -207,6 +219,7 @@ def create_app(overrides: dict | None = None, clock=utc_now) -> flask.Flask:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(complaint_pages)
+    app.register_blueprint(admin)
     app.register_blueprint(kiosk)
     app.register_blueprint(display)
 

@@ -282,6 +282,16 @@ def serve(host: str, port: int, db: str | None, server: str) -> None:
     _use_server(server)
     app = _app(db, public_url=f"http://{host}:{port}", server=server)
     click.echo(f"GECC Queue serving on http://{host}:{port} ({app.config['DATABASE_URL']})")
+    if app.extensions["gecc"].admin.is_empty():
+        # The first run: whoever sets the office up must be able to read this console, so
+        # nobody else on the network makes themselves its administrator first.
+        import secrets
+
+        app.config["SETUP_CODE"] = code = f"{secrets.randbelow(10 ** 8):08d}"
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        click.echo("  No office yet. Set yours up in the browser (ตั้งค่าสำนักงานครั้งแรก):")
+        click.echo(f"    http://{shown}:{port}/setup?code={code}")
+        click.echo(f"  set-up code: {code}")
     sys.stdout.flush()
     _run(app, host, port)
 
@@ -367,6 +377,139 @@ def token_revoke(token_id: int, db: str | None) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"token {token_id} revoked")
+
+
+def _password_from_input(confirm: bool = True) -> str:
+    """The password from standard input (a pipe: its first line), or typed twice at a
+    terminal; never from the command line, where `ps` and the shell history would keep it."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts: add, set a password, disable."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True,
+              type=click.Choice(["staff", "reception", "manager", "admin", "superadmin"]))
+@click.option("--office", "office_id", type=click.IntRange(1), default=None,
+              help="the office's id (default: the server's first)")
+@click.option("--name", "display_name", default="", help="the name shown (default: NAME)")
+@click.option("--db", default=None)
+def user_add(username: str, role: str, office_id: int | None, display_name: str,
+             db: str | None) -> None:
+    """Add an account; its password comes from standard input."""
+    from .domain.errors import DomainError
+    from .domain.model import Actor
+
+    gecc = _app(db).extensions["gecc"]
+    try:
+        office = office_id or gecc.queries.office()["id"]
+        made = gecc.admin.add_user(office, Actor("cli"), {
+            "username": username, "role": role, "display_name": display_name or username,
+            "password": _password_from_input()}, may_make_superadmin=True)
+    except DomainError as exc:
+        raise click.ClickException(_both(exc)) from None
+    click.echo(f"user {made['username']} ({made['role']}) added to office {office}")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--db", default=None)
+def user_passwd(username: str, db: str | None) -> None:
+    """Set the user's password (from standard input); their sessions end."""
+    from .domain.errors import DomainError
+    from .domain.model import Actor
+
+    gecc = _app(db).extensions["gecc"]
+    try:
+        gecc.admin.reset_password(None, username, Actor("cli"), _password_from_input())
+    except DomainError as exc:
+        raise click.ClickException(_both(exc)) from None
+    click.echo(f"password of {username} set; their sessions have ended")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--db", default=None)
+def user_disable(username: str, db: str | None) -> None:
+    """Disable the account: its sessions and tokens stop working at once."""
+    from .domain.errors import DomainError
+    from .domain.model import Actor
+
+    gecc = _app(db).extensions["gecc"]
+    try:
+        gecc.admin.set_user_active(None, username, Actor("cli"), False)
+    except DomainError as exc:
+        raise click.ClickException(_both(exc)) from None
+    click.echo(f"user {username} disabled; their sessions and tokens no longer work")
+
+
+def _both(exc) -> str:
+    extra = getattr(exc, "extra", None) or {}
+    return f"{extra['message_th']} / {exc.message}" if extra.get("message_th") else exc.message
+
+
+@main.group()
+def office() -> None:
+    """An office's whole configuration as one file (JSON or YAML)."""
+
+
+@office.command("export")
+@click.option("--office", "office_id", type=click.IntRange(1), default=None,
+              help="the office's id (default: the server's first)")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
+              show_default=True)
+@click.option("--db", default=None)
+def office_export(office_id: int | None, fmt: str, db: str | None) -> None:
+    """Write the office's configuration (services, counters, hours, staff without passwords,
+    devices) to standard output."""
+    import json
+
+    from .domain.errors import DomainError
+
+    try:
+        data = _app(db).extensions["gecc"].admin.export(office_id)
+    except DomainError as exc:
+        raise click.ClickException(_both(exc)) from None
+    if fmt == "yaml":
+        import yaml
+        click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), nl=False)
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@office.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--db", default=None)
+def office_import(file, db: str | None) -> None:
+    """Apply a configuration file: to the office of its `id`, or a new office without one.
+    Prints the office's id alone on the last line."""
+    import json
+
+    import yaml
+
+    from .domain.errors import DomainError
+    from .domain.model import Actor
+
+    text = file.read()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise click.ClickException(f"not JSON or YAML: {exc}") from None
+    try:
+        office_id = _app(db).extensions["gecc"].admin.import_config(data, Actor("cli"))
+    except DomainError as exc:
+        raise click.ClickException(_both(exc)) from None
+    click.echo(f"office configured from {file.name}:")
+    click.echo(str(office_id))
 
 
 @main.group()

@@ -176,8 +176,8 @@ def test_a_call_committed_while_a_display_joins_is_not_lost(app, api, monkeypatc
     api.issue(1)
     read_state = sockets.snapshot_of
 
-    def read_then_a_call_commits(room):
-        state = read_state(room)
+    def read_then_a_call_commits(room, office_id=None):
+        state = read_state(room, office_id)
         assert api.call_next(1).status_code == 200
         return state
 

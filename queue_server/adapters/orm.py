@@ -82,6 +82,12 @@ offices = sa.Table(
     # days a complaint is due in.
     sa.Column("complaint_categories", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("complaint_due_days", sa.Integer, nullable=False, server_default="15"),
+    # Shown to citizens (kiosk, status pages, tickets); set on the admin pages.
+    sa.Column("address", sa.Text, nullable=False, server_default=""),
+    sa.Column("help_contact", sa.String(200), nullable=False, server_default=""),
+    sa.Column("holidays", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("logo", sa.LargeBinary),
+    sa.Column("logo_type", sa.String(32)),
 )
 
 services = sa.Table(
@@ -105,6 +111,8 @@ counters = sa.Table(
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("is_open", sa.Boolean, nullable=False, server_default=sa.false()),
+    # False: removed on the admin page; its history stays, it is shown nowhere.
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("office_id", "number"),
 )
 
@@ -127,6 +135,7 @@ users = sa.Table(
     # A log-in session carries the version it was given; logging out moves it on, so a copied
     # session cookie stops working (web/auth.py).
     sa.Column("session_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("default_counter_id", sa.ForeignKey("counters.id")),  # the console opens on it
 )
 
 api_tokens = sa.Table(
@@ -333,6 +342,36 @@ device_pairings = sa.Table(
     sa.Column("used_at", UTCDateTime),
 )
 
+# The office's devices (domain/devices.py): kiosks with their printers, lobby displays, rating
+# tablets; each acts as its `username` (a device account) with the tokens its pairing gave.
+devices_table = sa.Table(
+    "devices", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("office_id", sa.ForeignKey("offices.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("counter_id", sa.ForeignKey("counters.id")),
+    sa.Column("printer", sa.String(200), nullable=False, server_default=""),
+    sa.Column("paper", sa.String(8), nullable=False, server_default="80mm"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+# A device asking to be paired shows a code; only hashes are kept, and the token it is given
+# only until it collects it (minutes).
+device_requests = sa.Table(
+    "device_requests", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("device_id", sa.ForeignKey("devices.id")),
+    sa.Column("token", sa.String(64)),
+    sa.Column("collected_at", UTCDateTime),
+)
+
 # The office's answers to the criteria it assesses by hand; append-only (migration 0008): a
 # newer answer supersedes an older one, and the history stays.
 assessment_answers = sa.Table(
@@ -438,6 +477,8 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(rating.Rating, ratings)
     mapper_registry.map_imperatively(alerts.Alert, alerts_table)
     mapper_registry.map_imperatively(devices.DevicePairing, device_pairings)
+    mapper_registry.map_imperatively(devices.Device, devices_table)
+    mapper_registry.map_imperatively(devices.DeviceRequest, device_requests)
     mapper_registry.map_imperatively(assessment.AssessmentAnswer, assessment_answers)
     mapper_registry.map_imperatively(attachments.Attachment, attachments_table)
     mapper_registry.map_imperatively(booking.BookingEvent, booking_events, properties={

@@ -141,14 +141,21 @@ class OfficeRepository(SessionRepository):
     def service(self, service_id: int) -> Service | None:
         return self.session.get(Service, service_id)
 
-    def counters(self, office_id: int) -> list[Counter]:
-        return list(self.session.scalars(
-            sa.select(Counter).where(Counter.office_id == office_id).order_by(Counter.number)))
+    def counters(self, office_id: int, removed: bool = False) -> list[Counter]:
+        """The office's counters by number; `removed`: with those the office took away."""
+        query = sa.select(Counter).where(Counter.office_id == office_id)
+        if not removed:
+            query = query.where(counters.c.active)
+        return list(self.session.scalars(query.order_by(Counter.number)))
 
     def counter(self, counter_id: int, lock: bool = False) -> Counter | None:
         """The counter; with `lock`, held until commit so one counter calls one ticket at a time
         even when two consoles (or a double press) act on it at once."""
         return self.session.get(Counter, counter_id, with_for_update=lock or None)
+
+    def delete_service(self, service: Service) -> None:
+        """A service that was never used (no ticket, booking or record names it)."""
+        self.session.delete(service)
 
     def counter_links(self, service_id: int) -> list[CounterService]:
         return list(self.session.scalars(

@@ -16,6 +16,7 @@ from .complaint_repository import ComplaintRepository
 from .evidence_repository import EvidenceRepository
 from .rating_repository import AlertRepository, RatingRepository
 from .repository import OfficeRepository, PrintRepository, TicketRepository, UserRepository
+from .setup_repository import SetupRepository
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -47,6 +48,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.evidence = EvidenceRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.complaints = ComplaintRepository(self.session)
+        self.setup = SetupRepository(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         super().__exit__(exc_type, exc, tb)

@@ -62,6 +62,7 @@ class Role(str, enum.Enum):
     RECEPTION = "reception"
     MANAGER = "manager"
     ADMIN = "admin"
+    SUPERADMIN = "superadmin"  # an administrator who may also add offices to the server
     DEVICE = "device"  # a kiosk's print agent: account `kiosk:<id>`, token only, no log-in
 
 
@@ -95,6 +96,26 @@ class OfficeEventKind(str, enum.Enum):
     SERVICE_OPENED = "service_opened"
     SERVICE_CLOSED = "service_closed"
     NOTICE_SET = "notice_set"
+    # The office's set-up, changed on the admin pages (service_layer/admin.py): the record
+    # says who changed what and when, with the values before and after in `data`.
+    OFFICE_CREATED = "office_created"
+    OFFICE_UPDATED = "office_updated"
+    HOURS_SET = "hours_set"
+    SERVICE_ADDED = "service_added"
+    SERVICE_UPDATED = "service_updated"
+    SERVICE_DELETED = "service_deleted"
+    COUNTER_ADDED = "counter_added"
+    COUNTER_UPDATED = "counter_updated"
+    COUNTER_REMOVED = "counter_removed"
+    USER_ADDED = "user_added"
+    USER_UPDATED = "user_updated"
+    PASSWORD_RESET = "password_reset"
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    DEVICE_PAIRED = "device_paired"
+    DEVICE_UPDATED = "device_updated"
+    DEVICE_REVOKED = "device_revoked"
+    CONFIG_IMPORTED = "config_imported"
 
 
 @dataclass(frozen=True)
@@ -124,8 +145,16 @@ class Office:
     def __init__(self, name: str, timezone: str = "Asia/Bangkok", name_en: str = "",
                  opening_hours: list | None = None, enforce_hours: bool = False,
                  notice: str = "", rating_dimensions: list | None = None,
-                 complaint_categories: list | None = None, complaint_due_days: int = 15):
+                 complaint_categories: list | None = None, complaint_due_days: int = 15,
+                 address: str = "", help_contact: str = "", holidays: list | None = None):
         self.name = name
+        # What citizens are shown besides the name: where the office is and whom to ask.
+        self.address = address
+        self.help_contact = help_contact
+        # Days the office is closed whatever its hours say: [{"date": "YYYY-MM-DD", "name"}].
+        self.holidays = holidays or []
+        self.logo = None       # PNG or JPEG bytes, for tickets and the lobby (None: no logo)
+        self.logo_type = None
         # The complaint register's categories ([]: the defaults) and days to the due date
         # (domain/complaint.py reads them).
         self.complaint_categories = complaint_categories or []
@@ -162,8 +191,14 @@ class Office:
     def hours(self) -> OpeningHours:
         return OpeningHours.from_json(self.opening_hours)
 
+    def is_holiday(self, day: date) -> bool:
+        return day.isoformat() in {h.get("date") for h in self.holidays or []}
+
     def is_open_at(self, when: datetime) -> bool:
-        return (not self.enforce_hours) or self.hours().is_open(self.local(when))
+        if not self.enforce_hours:
+            return True
+        local = self.local(when)
+        return not self.is_holiday(local.date()) and self.hours().is_open(local)
 
 
 class Service:
@@ -185,11 +220,14 @@ class Service:
 class Counter:
     """A service point. It serves services in order of preference (rank 0 first)."""
 
-    def __init__(self, office_id: int, number: int, name: str, is_open: bool = False):
+    def __init__(self, office_id: int, number: int, name: str, is_open: bool = False,
+                 active: bool = True):
         self.office_id = office_id
         self.number = number
         self.name = name
         self.is_open = is_open
+        # False: removed by the office (its history stays, it is shown nowhere).
+        self.active = active
 
     def service_ranks(self) -> dict[int, int]:
         """service id -> preference rank (0 is the counter's main service)."""
@@ -216,6 +254,7 @@ class User:
         self.password_hash = password_hash
         self.active = active
         self.session_version = 0
+        self.default_counter_id = None  # the counter the clerk's console opens on
 
     def end_sessions(self) -> None:
         """Every log-in session given so far stops working (log-out, a password change)."""

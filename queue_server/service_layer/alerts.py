@@ -132,7 +132,8 @@ def alert_view(uow: UnitOfWork, alert: Alert) -> dict:
 
 
 def _view(alert: Alert, comment: str | None, name) -> dict:
-    return {"id": alert.id, "kind": alert.kind.value, "raised_at": iso(alert.raised_at),
+    return {"id": alert.id, "office_id": alert.office_id, "kind": alert.kind.value,
+            "raised_at": iso(alert.raised_at),
             "ticket_id": alert.ticket_id, "service_id": alert.service_id,
             "counter_id": alert.counter_id, "data": alert.data, "comment": comment,
             "handled_at": iso(alert.handled_at), "handled_by": alert.handled_by,

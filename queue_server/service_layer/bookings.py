@@ -109,9 +109,12 @@ class Bookings:
     # --- the citizen at the kiosk -------------------------------------------------------
 
     def check_in(self, text: str, actor: Actor, kiosk_id: str | None = None,
-                 print_ticket: bool = True, known_caller: bool = False) -> tuple[dict, bool]:
-        """Check in with a typed or scanned code (or a URL holding it). `known_caller`: staff
-        or a paired device; an anonymous repeated scan gets the number without the token.
+                 print_ticket: bool = True, known_caller: bool = False,
+                 office_id: int | None = None) -> tuple[dict, bool]:
+        """Check in with a typed or scanned code (or a URL holding it) at the kiosk of
+        `office_id` (None: the server's first office); codes are the office's own.
+        `known_caller`: staff or a paired device; an anonymous repeated scan gets the number
+        without the token.
 
         Returns (the ticket's view, True) when a ticket was issued now, or (the same ticket's
         view, False) when the booking had been checked in already today.
@@ -121,7 +124,7 @@ class Bookings:
             raise BookingNotFound("That is not a booking code: a code is 6 letters and digits.")
 
         def run(uow: UnitOfWork) -> tuple[dict, bool]:
-            office = self._office(uow, None)
+            office = self._office(uow, office_id)
             booking = uow.bookings.by_code(office.id, code, lock=True)
             if booking is None:
                 raise BookingNotFound(f"There is no booking with the code {code}.",

@@ -28,10 +28,21 @@ class Message:
 # --- rooms ---------------------------------------------------------------------------------
 
 class Rooms:
-    """Room names. `display` and `managers` are per server (one office a server today)."""
+    """Room names. The lobby's and the managers' rooms are per office (`display:<office>`,
+    `managers:<office>`); a client that joins plain `display` is put in its office's room
+    (live/sockets.py: the office of its page, else the server's first), and `managers` in the
+    room of the manager's own office."""
 
     DISPLAY = "display"     # the lobby TV: calls, queues, counters, the notice
     MANAGERS = "managers"   # the manager's page: alerts, printers in trouble (staff only)
+
+    @staticmethod
+    def display(office_id: int) -> str:
+        return f"display:{office_id}"
+
+    @staticmethod
+    def managers(office_id: int) -> str:
+        return f"managers:{office_id}"
 
     @staticmethod
     def counter(counter_id: int) -> str:
@@ -66,7 +77,7 @@ class RoomName:
 
 # What a browser may ask to join; each kind with the shape of its key and who may join it.
 _JOINABLE = re.compile(
-    r"^(?:(?P<plain>display|managers)|counter:(?P<counter>\d{1,9})"
+    r"^(?:(?P<plain>display|managers)|display:(?P<office>\d{1,9})|counter:(?P<counter>\d{1,9})"
     r"|ticket:(?P<ticket>[A-Za-z0-9_-]{1,64})|kiosk:(?P<kiosk>[A-Za-z0-9_.-]{1,64})"
     r"|complaint:(?P<complaint>[A-Z0-9]{10}))$")
 STAFF_ONLY_ROOMS = {"managers"}
@@ -81,6 +92,8 @@ def parse_room(room: object) -> RoomName | None:
         return None
     if match["plain"]:
         return RoomName(match["plain"], None)
+    if match["office"]:
+        return RoomName("display", match["office"])
     kind = next(k for k in ("counter", "ticket", "kiosk", "complaint") if match[k])
     return RoomName(kind, match[kind])
 
@@ -129,7 +142,8 @@ def collect(changes: Changes, views, now: datetime) -> list[Message]:
     messages = []
     for call in changes.calls:
         body = call_view(call.ticket, call.counter, call.recall, call.at)
-        for room in (Rooms.DISPLAY, Rooms.counter(call.counter.id), Rooms.ticket(call.ticket.token)):
+        for room in (Rooms.display(call.counter.office_id), Rooms.counter(call.counter.id),
+                     Rooms.ticket(call.ticket.token)):
             messages.append(Message("ticket_called", body, room))
     for ticket in changes.tickets.values():
         messages.append(Message("ticket_updated", views.holder_ticket(ticket),
@@ -144,13 +158,14 @@ def collect(changes: Changes, views, now: datetime) -> list[Message]:
         stats = {**views.queue_stats(services, now), **changes.queue_stats}
         for service in services:
             body = queue_body(service, stats[service.id], views.office_open(now))
-            messages.append(Message("queue_changed", body, Rooms.DISPLAY))
+            messages.append(Message("queue_changed", body, Rooms.display(service.office_id)))
             for counter_id in views.counter_ids_serving(service.id):
                 messages.append(Message("queue_changed", body, Rooms.counter(counter_id)))
     for counter_id in sorted(changes.counters):
-        body = views.counter(views.counter_by_id(counter_id), public=True)
+        counter = views.counter_by_id(counter_id)
+        body = views.counter(counter, public=True)
         messages.append(Message("counter_updated", body, Rooms.counter(counter_id)))
-        messages.append(Message("counter_updated", body, Rooms.DISPLAY))
+        messages.append(Message("counter_updated", body, Rooms.display(counter.office_id)))
     return messages
 
 
@@ -191,11 +206,11 @@ def ticket_rated(ticket) -> list[Message]:
 
 
 def alert_raised(alert_view: dict) -> Message:
-    return Message("alert_raised", alert_view, Rooms.MANAGERS)
+    return Message("alert_raised", alert_view, Rooms.managers(alert_view["office_id"]))
 
 
 def alert_handled(alert_view: dict) -> Message:
-    return Message("alert_handled", alert_view, Rooms.MANAGERS)
+    return Message("alert_handled", alert_view, Rooms.managers(alert_view["office_id"]))
 
 
 def complaint_updated(public_view: dict) -> Message:
@@ -204,8 +219,16 @@ def complaint_updated(public_view: dict) -> Message:
     return Message("complaint_updated", public_view, Rooms.complaint(public_view["code"]))
 
 
-def notice_changed(text: str) -> Message:
-    return Message("notice_changed", {"text": text}, Rooms.DISPLAY)
+def notice_changed(text: str, office_id: int) -> Message:
+    return Message("notice_changed", {"text": text}, Rooms.display(office_id))
+
+
+def office_changed(office_id: int, what: str, counter_ids=()) -> list[Message]:
+    """The office's set-up changed (admin pages): the kiosks and the lobby of the office (its
+    display room) and its counters' screens and consoles read it afresh."""
+    body = {"office_id": office_id, "what": what}
+    return [Message("office_changed", body, Rooms.display(office_id))] + [
+        Message("office_changed", body, Rooms.counter(c)) for c in counter_ids]
 
 
 def print_job(job) -> Message:
@@ -218,11 +241,11 @@ def print_job_body(job) -> dict:
             "attempt": job.attempts, **job.payload}
 
 
-def printer_status(state) -> list[Message]:
-    """A printer's report, to its kiosk's page and to the managers."""
+def printer_status(state, office_id: int | None) -> list[Message]:
+    """A printer's report, to its kiosk's page and to the managers of its office."""
     body = state.to_json()
-    return [Message("printer_status", body, Rooms.kiosk(state.kiosk_id)),
-            Message("printer_status", body, Rooms.MANAGERS)]
+    return [Message("printer_status", body, Rooms.kiosk(state.kiosk_id))] + (
+        [Message("printer_status", body, Rooms.managers(office_id))] if office_id else [])
 
 
 def error_body(code: str, message: str, **extra) -> dict:

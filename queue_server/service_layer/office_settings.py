@@ -16,13 +16,15 @@ class OfficeSettings:
         self.context = context
 
     def set_counter(self, counter_id: int, actor: Actor, is_open: bool | None = None,
-                    service_ids: list[int] | None = None) -> dict:
-        """Open or close a counter, and choose the services it serves today (in order)."""
+                    service_ids: list[int] | None = None, office_id: int | None = None) -> dict:
+        """Open or close a counter, and choose the services it serves today (in order).
+        `office_id`: the caller's; another office's counter is not found."""
         catalog = self.context.catalog
 
         def run(uow: UnitOfWork) -> dict:
             counter = uow.offices.counter(counter_id)
-            if counter is None:
+            if counter is None or not counter.active or (
+                    office_id is not None and counter.office_id != office_id):
                 raise NotFound(f"There is no counter {counter_id}.")
             views = self.context.views(uow, counter.office_id)
             office = views.office()
@@ -116,7 +118,7 @@ class OfficeSettings:
             office.notice = text
             uow.add(OfficeEvent(office.id, OfficeEventKind.NOTICE_SET, self.context.clock(), actor,
                                 data={"text": text}))
-            uow.publish(messages.notice_changed(text))
+            uow.publish(messages.notice_changed(text, office.id))
             uow.commit()
             self.context.catalog.forget_reference()  # the catalog's office copy is stale now
             return {"notice": text}

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from ..domain.errors import Conflict, NotFound
-from ..domain.model import Office, Ticket
+from ..domain.model import Office, Ticket, device_username
 from ..domain.printing import PrintJob, PrinterState
 from . import messages
 from .context import Context
@@ -69,14 +69,18 @@ class Printing:
             uow.commit()
             return status
 
-    def reprint(self, ticket_id: int, kiosk_id: str | None | object = ORIGINAL_PRINTER) -> dict:
-        """Staff print a ticket again (the citizen lost it, or the printer jammed)."""
+    def reprint(self, ticket_id: int, kiosk_id: str | None | object = ORIGINAL_PRINTER,
+                office_id: int | None = None) -> dict:
+        """Staff print a ticket again (the citizen lost it, or the printer jammed); staff of
+        another office find no such ticket."""
         with self.uow() as uow:
             ticket = uow.tickets.ticket(ticket_id)
-            if ticket is None:
+            if ticket is None or (office_id is not None and ticket.office_id != office_id):
                 raise NotFound(f"There is no ticket {ticket_id}.")
             if kiosk_id is ORIGINAL_PRINTER:
                 kiosk_id = ticket.kiosk_id
+            elif kiosk_id and printer_office(uow, kiosk_id, known_only=True) not in (None, ticket.office_id):
+                raise NotFound(f"There is no kiosk {kiosk_id}.")  # another office's printer
             if ticket.status.is_final:
                 raise Conflict(f"Ticket {ticket.label} is {ticket.status.value}; nothing to reprint.")
             views = self.context.views(uow, ticket.office_id)
@@ -91,18 +95,34 @@ class Printing:
         with self.uow() as uow:
             state = replace(state, updated_at=self.clock())
             uow.print_jobs.save_printer_state(state)
-            for message in messages.printer_status(state):
+            office_id = printer_office(uow, state.kiosk_id)
+            for message in messages.printer_status(state, office_id):
                 uow.publish(message)
             uow.commit()
             self.context.catalog.forget_printer()  # its copy of the states is old now
-        if self.alerts is not None:
-            self.alerts.printer_reported(state)
+        if self.alerts is not None and office_id is not None:
+            self.alerts.printer_reported(state, office_id)
         return state.to_json()
 
     def state(self, kiosk_id: str | None) -> dict:
         with self.context.read_uow() as uow:
             return uow.print_jobs.printer_state(kiosk_id).to_json()
 
-    def states(self) -> list[dict]:
+    def states(self, office_id: int | None = None) -> list[dict]:
+        """Each printer's last report; with `office_id`, only that office's printers."""
         with self.context.read_uow() as uow:
-            return [s.to_json() for s in uow.print_jobs.printer_states()]
+            return [s.to_json() for s in uow.print_jobs.printer_states()
+                    if office_id is None or printer_office(uow, s.kiosk_id) == office_id]
+
+
+def printer_office(uow: UnitOfWork, kiosk_id: str | None, known_only: bool = False) -> int | None:
+    """The office of a kiosk's printer: its print agent's account's. The server's own printer
+    (no kiosk), and a kiosk with no account, are the first office's (`known_only`: None)."""
+    if kiosk_id:
+        user = uow.users.user_by_name(device_username(kiosk_id))
+        if user is not None:
+            return user.office_id
+        if known_only:
+            return None
+    office = uow.offices.office()
+    return office.id if office else None

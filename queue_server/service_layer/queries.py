@@ -41,7 +41,11 @@ class Queries:
             return {"id": office.id, "name": office.name, "name_en": office.name_en,
                     "timezone": office.timezone, "opening_hours": office.opening_hours,
                     "enforce_hours": office.enforce_hours, "notice": office.notice,
-                    "open_now": office.is_open_at(self.context.clock())}
+                    "open_now": office.is_open_at(self.context.clock()),
+                    # what citizens are shown besides the name (set on the admin pages)
+                    "address": office.address, "help_contact": office.help_contact,
+                    "holidays": office.holidays,
+                    "logo_url": f"/office/{office.id}/logo" if office.logo is not None else None}
 
     def services(self, office_id: int | None = None) -> list[dict]:
         with self._reading() as uow:
@@ -56,12 +60,11 @@ class Queries:
             views = self.context.views(uow, office_id)
             return [views.counter(c) for c in uow.offices.counters(views.office().id)]
 
-    def counter(self, counter_id: int, public: bool = False) -> dict:
-        """One counter; `public` leaves out what only staff may see (token, triage note)."""
+    def counter(self, counter_id: int, public: bool = False, office_id: int | None = None) -> dict:
+        """One counter; `public` leaves out what only staff may see (token, triage note).
+        `office_id`: the caller's office; another office's counter is not found."""
         with self._reading() as uow:
-            counter = uow.offices.counter(counter_id)
-            if counter is None:
-                raise NotFound(f"There is no counter {counter_id}.")
+            counter = _counter_of(uow, counter_id, office_id)
             return self.context.views(uow, counter.office_id).counter(counter, public)
 
     def display_snapshot(self, office_id: int | None = None) -> dict:
@@ -108,13 +111,13 @@ class Queries:
                 day, uow.offices.services(office.id), uow.offices.counters(office.id),
                 uow.tickets.tickets_of_day(office.id, day), uow.tickets.events_of_day(office.id, day))}
 
-    def counter_waiting(self, counter_id: int, limit: int = 200) -> dict:
+    def counter_waiting(self, counter_id: int, limit: int = 200,
+                        office_id: int | None = None) -> dict:
         """For the clerk: who waits for this counter's services, in the order each service's
-        queue would call them, and the counter's own figures of the day."""
+        queue would call them, and the counter's own figures of the day (of the caller's
+        office only)."""
         with self._reading() as uow:
-            counter = uow.offices.counter(counter_id)
-            if counter is None:
-                raise NotFound(f"There is no counter {counter_id}.")
+            counter = _counter_of(uow, counter_id, office_id)
             office = self.context.views(uow, counter.office_id).office()
             day = office.service_day(self.context.clock())
             waiting = [{"id": t.id, "number": t.label, "service_id": t.service_id,
@@ -144,3 +147,13 @@ class Queries:
                                self.context.settings.public_url)
             return view, {"name": office.name, "name_en": office.name_en,
                           "timezone": office.timezone}
+
+
+def _counter_of(uow, counter_id: int, office_id: int | None):
+    """The counter, if it exists, is not removed and (with `office_id`) is of that office;
+    else NotFound, the same answer whether it exists elsewhere or not at all."""
+    counter = uow.offices.counter(counter_id)
+    if counter is None or not counter.active or (
+            office_id is not None and counter.office_id != office_id):
+        raise NotFound(f"There is no counter {counter_id}.")
+    return counter

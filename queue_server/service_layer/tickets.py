@@ -46,10 +46,11 @@ class Tickets:
 
         def run(uow: UnitOfWork) -> dict:
             views = context.views(uow, office_id)
-            office = views.office()
             service = views.service(service_id)
-            if service is None or service.office_id != office.id:
+            # Without an office (an anonymous kiosk of no particular office), the service's.
+            if service is None or (office_id is not None and service.office_id != office_id):
                 raise NotFound(f"There is no service {service_id}.")
+            office = views.office(service.office_id)
             now = self.clock()
             if not service.active or not office.is_open_at(now):
                 raise ServiceClosed(f"Service {service.name_en} is closed now.")
@@ -91,20 +92,21 @@ class Tickets:
 
     # --- counters -----------------------------------------------------------------------
 
-    def call_next(self, counter_id: int, actor: Actor, seen_ticket_id: int | None | object = UNSEEN
-                  ) -> dict:
+    def call_next(self, counter_id: int, actor: Actor, seen_ticket_id: int | None | object = UNSEEN,
+                  office_id: int | None = None) -> dict:
         """Call the next ticket for the counter, finishing the one it still holds.
 
         `seen_ticket_id` is the ticket the clerk's screen shows (None: it shows none). When the
         counter has moved on since (a double press, a retried request), nothing more is
         called and the counter's current ticket is answered with `repeated: true`. Left out
-        (UNSEEN), Next always advances, as on a plain keypad.
+        (UNSEEN), Next always advances, as on a plain keypad. `office_id`: the caller's office
+        (staff of another office find no such counter); likewise below.
         """
         policy = self.context.policy
 
         def run(uow: UnitOfWork) -> dict:
             views = self.context.views(uow)
-            counter = self._open_counter(uow, counter_id)
+            counter = self._open_counter(uow, counter_id, office_id)
             office = views.office(counter.office_id)
             now = self.clock()
             current = uow.tickets.ticket_at_counter(counter.id)
@@ -128,11 +130,12 @@ class Tickets:
             return self._call(uow, views, counter, chosen, now, actor, reason)
         return self.context.write(run)
 
-    def call_ticket(self, counter_id: int, ticket_id: int, actor: Actor) -> dict:
+    def call_ticket(self, counter_id: int, ticket_id: int, actor: Actor,
+                    office_id: int | None = None) -> dict:
         """Call one particular waiting ticket (the clerk typed its number)."""
         def run(uow: UnitOfWork) -> dict:
             views = self.context.views(uow)
-            counter = self._open_counter(uow, counter_id)
+            counter = self._open_counter(uow, counter_id, office_id)
             office = views.office(counter.office_id)
             ticket = self._ticket(uow, ticket_id, office.id)
             if ticket.service_id not in counter.service_ranks():
@@ -150,9 +153,9 @@ class Tickets:
             return self._call(uow, views, counter, ticket, now, actor, reason)
         return self.context.write(run)
 
-    def recall(self, ticket_id: int, actor: Actor) -> dict:
+    def recall(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
         def run(uow: UnitOfWork) -> dict:
-            ticket = self._ticket(uow, ticket_id)
+            ticket = self._ticket(uow, ticket_id, office_id)
             now = self.clock()
             ticket.recall(now, actor)
             counter = uow.offices.counter(ticket.counter_id)
@@ -160,21 +163,22 @@ class Tickets:
             return self._done(uow, self.context.views(uow, ticket.office_id), ticket)
         return self.context.write(run)
 
-    def hold(self, ticket_id: int, actor: Actor) -> dict:
-        return self._simple(ticket_id, lambda t, now: t.hold(now, actor))
+    def hold(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.hold(now, actor), office_id)
 
-    def start(self, ticket_id: int, actor: Actor) -> dict:
-        return self._simple(ticket_id, lambda t, now: t.start(now, actor))
+    def start(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.start(now, actor), office_id)
 
-    def finish(self, ticket_id: int, actor: Actor) -> dict:
-        return self._simple(ticket_id, lambda t, now: t.finish(now, actor))
+    def finish(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.finish(now, actor), office_id)
 
-    def no_show(self, ticket_id: int, actor: Actor) -> dict:
+    def no_show(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
         limit, policy = self.context.settings.no_show_requeue_limit, self.context.policy
-        return self._simple(ticket_id, lambda t, now: t.no_show(now, actor, limit, policy))
+        return self._simple(ticket_id, lambda t, now: t.no_show(now, actor, limit, policy),
+                            office_id)
 
-    def cancel(self, ticket_id: int, actor: Actor) -> dict:
-        return self._simple(ticket_id, lambda t, now: t.cancel(now, actor))
+    def cancel(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
+        return self._simple(ticket_id, lambda t, now: t.cancel(now, actor), office_id)
 
     def cancel_flood(self, office_id: int, actor: Actor, start: datetime, end: datetime,
                      reason: str, service_id: int | None = None, channel: str | None = None,
@@ -199,9 +203,10 @@ class Tickets:
             return {"cancelled": len(found), "numbers": [t.label for t in found]}
         return self.context.write(run)
 
-    def transfer(self, ticket_id: int, service_id: int, actor: Actor) -> dict:
+    def transfer(self, ticket_id: int, service_id: int, actor: Actor,
+                 office_id: int | None = None) -> dict:
         def run(uow: UnitOfWork) -> dict:
-            ticket = self._ticket(uow, ticket_id)
+            ticket = self._ticket(uow, ticket_id, office_id)
             target = uow.offices.service(service_id)
             if target is None or target.office_id != ticket.office_id:
                 raise NotFound(f"There is no service {service_id}.")
@@ -213,8 +218,9 @@ class Tickets:
 
     # --- internals ----------------------------------------------------------------------
 
-    def _simple(self, ticket_id: int, change) -> dict:
-        return self.context.write(lambda uow: self._change(uow, self._ticket(uow, ticket_id), change))
+    def _simple(self, ticket_id: int, change, office_id: int | None = None) -> dict:
+        return self.context.write(
+            lambda uow: self._change(uow, self._ticket(uow, ticket_id, office_id), change))
 
     def _change(self, uow: UnitOfWork, ticket: Ticket, change) -> dict:
         """Apply a transition to a ticket; its queue (or both, on a transfer) changes too."""
@@ -247,9 +253,10 @@ class Tickets:
         return ticket
 
     @staticmethod
-    def _open_counter(uow: UnitOfWork, counter_id: int) -> Counter:
+    def _open_counter(uow: UnitOfWork, counter_id: int, office_id: int | None = None) -> Counter:
         counter = uow.offices.counter(counter_id, lock=True)
-        if counter is None:
+        if counter is None or not counter.active or (
+                office_id is not None and counter.office_id != office_id):
             raise NotFound(f"There is no counter {counter_id}.")
         if not counter.is_open:
             raise CounterClosed(f"Counter {counter.name} is closed; open it first.")

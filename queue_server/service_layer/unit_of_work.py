@@ -35,7 +35,7 @@ class UnitOfWork(ABC):
     """`with uow:` opens a transaction; it rolls back unless `commit()` was called.
 
     Repositories: `offices`, `users`, `tickets`, `print_jobs`, `bookings`, `ratings`,
-    `alerts`, `evidence`, `attachments`, `complaints` (set by the concrete unit of work on enter). Use cases record what they changed in `changes` and queue ready
+    `alerts`, `evidence`, `attachments`, `complaints`, `setup` (set by the concrete unit of work on enter). Use cases record what they changed in `changes` and queue ready
     messages with `publish`; both reach the notifier only after a successful commit, so no
     screen ever shows a call that the database does not hold.
     """
@@ -50,6 +50,7 @@ class UnitOfWork(ABC):
     evidence: object
     attachments: object
     complaints: object
+    setup: object
 
     def __init__(self, notifier: Notifier):
         self.notifier = notifier

@@ -113,7 +113,8 @@ class Views:
                 ticket = public_ticket(ticket)
         held = [{"id": t.id, "number": t.label, "service_id": t.service_id}
                 for t in self.uow.tickets.held_at_counter(counter.id)]
-        return {**counter_brief(counter), "is_open": counter.is_open,
+        return {**counter_brief(counter), "office_id": counter.office_id,
+                "is_open": counter.is_open,
                 "service_ids": [link.service_id for link in counter.service_links],
                 "current": ticket, "held": held}
 

@@ -60,6 +60,10 @@
 
   // --- HTTP ------------------------------------------------------------------------
 
+  /** The office of a public page served under /o/<office>/ (several offices on one
+   *  server): its API calls and its rooms are that office's. Empty: the server's first. */
+  GECC.officeId = document.documentElement.dataset.office || "";
+
   GECC.csrfToken = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
@@ -84,6 +88,7 @@
     var method = (options.method || (options.body !== undefined ? "POST" : "GET")).toUpperCase();
     var url = path.indexOf("/api/") === 0 ? path : "/api/v1" + (path.charAt(0) === "/" ? "" : "/") + path;
     var headers = Object.assign({ "Accept": "application/json" }, options.headers || {});
+    if (GECC.officeId) headers["X-Gecc-Office"] = GECC.officeId;  // a page of /o/<office>/
     var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -266,6 +271,19 @@
     return el;
   }
 
+  var lastUse = 0;
+  ["pointerdown", "keydown", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, function () { lastUse = Date.now(); }, true);
+  });
+  var reloading = null;
+  /** Reload the page when it has not been used for 15 s (at once if it never was). */
+  GECC.reloadWhenIdle = function () {
+    if (reloading) return;
+    reloading = setInterval(function () {
+      if (Date.now() - lastUse >= 15000) { clearInterval(reloading); location.reload(); }
+    }, 1000);
+  };
+
   /** Connect to the live events of this origin.
    *   rooms: the rooms to be in (re-joined on every connect; the server answers `snapshot`)
    *   on:    {event: handler}, e.g. {snapshot: fn, ticket_called: fn}
@@ -280,7 +298,10 @@
   GECC.live = function (options) {
     options = options || {};
     var rooms = (options.rooms || []).slice();
-    var handlers = options.on || {};
+    var handlers = Object.assign({}, options.on || {});
+    // The office's set-up changed (admin pages): read it afresh, once nobody is using the
+    // screen (a citizen at the kiosk, a clerk typing), unless the page handles it itself.
+    if (!handlers.office_changed) handlers.office_changed = GECC.reloadWhenIdle;
     var sign = banner();
     var connectedOnce = false;
 
@@ -312,7 +333,8 @@
      *  comes first on the same connection), or has not within JOIN_WAIT_MS. */
     function join(room, done) {
       var mine = connection;
-      socket.timeout(JOIN_WAIT_MS).emit("join", { room: room }, function (err, ack) {
+      var asked = GECC.officeId ? { room: room, office: GECC.officeId } : { room: room };
+      socket.timeout(JOIN_WAIT_MS).emit("join", asked, function (err, ack) {
         if (mine !== connection || !socket.connected) return;   // an earlier connection
         if (!err && ack && ack.ok === false && handlers.join_failed) handlers.join_failed(room);
         if (done) done();

@@ -556,6 +556,8 @@
     if (!counters.length) { info("ยังไม่มีช่องบริการ / No counters are set up."); return; }
     var stored = null;
     try { stored = parseInt(localStorage.getItem(STORE_KEY), 10); } catch (e) { /* ignore */ }
+    // The clerk's default counter (staff page) when this browser remembers none.
+    if (!stored) stored = parseInt(document.body.dataset.defaultCounter, 10) || null;
     var chosen = counters.some(function (c) { return c.id === stored; }) ? stored : counters[0].id;
     state.counterId = chosen;
     live = GECC.live({

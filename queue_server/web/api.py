@@ -12,6 +12,7 @@ from .auth import (COUNTER_ROLES, MANAGER_ROLES, RECEPTION_ROLES, STAFF_ROLES, F
 from ..service_layer.printing import ORIGINAL_PRINTER
 from ..service_layer.tickets import UNSEEN
 from .limits import check_in_failures_throttled, public
+from .offices import request_office_id
 from .openapi import openapi_document, operation as op
 
 api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
@@ -20,6 +21,12 @@ api = flask.Blueprint("api", __name__, url_prefix="/api/v1")
 def gecc():
     """The use cases (app.py `Services`)."""
     return flask.current_app.extensions["gecc"]
+
+
+def own_office() -> int:
+    """The office of the staff member or device calling (behind `require`): every id it
+    names must be of this office, or it is not found."""
+    return staff_member().office_id
 
 
 @api.get("/openapi.json")
@@ -31,7 +38,7 @@ def openapi():
 @api.get("/office")
 @op("The office: name, time zone, opening hours, notice", m.OfficeView)
 def office():
-    return flask.jsonify(gecc().queries.office())
+    return flask.jsonify(gecc().queries.office(request_office_id()))
 
 
 @api.post("/office/notice")
@@ -47,7 +54,7 @@ def office_notice():
 @api.get("/services")
 @op("Services with waiting count, estimated wait and open state", m.ServiceList)
 def services():
-    return flask.jsonify(gecc().queries.services())
+    return flask.jsonify(gecc().queries.services(request_office_id()))
 
 
 @api.post("/tickets")
@@ -77,7 +84,8 @@ def issue_ticket():
         who = Actor("kiosk", body.kiosk_id)
     ticket = gecc().tickets.issue_ticket(body.service_id, body.priority, body.channel, who,
                                          kiosk_id=body.kiosk_id, note=body.note,
-                                         print_ticket=body.print)
+                                         print_ticket=body.print,
+                                         office_id=request_office_id())
     return flask.jsonify(ticket), 201
 
 
@@ -114,7 +122,7 @@ def counters():
 @op("One counter", m.CounterView, errors=[404])
 @require(STAFF_ROLES)
 def counter(counter_id: int):
-    return flask.jsonify(gecc().queries.counter(counter_id))
+    return flask.jsonify(gecc().queries.counter(counter_id, office_id=own_office()))
 
 
 @api.get("/counters/<id:counter_id>/waiting")
@@ -122,7 +130,7 @@ def counter(counter_id: int):
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
-    return flask.jsonify(gecc().queries.counter_waiting(counter_id))
+    return flask.jsonify(gecc().queries.counter_waiting(counter_id, office_id=own_office()))
 
 
 @api.post("/counters/<id:counter_id>/settings")
@@ -131,8 +139,9 @@ def counter_waiting(counter_id: int):
 @require(COUNTER_ROLES)
 def counter_settings(counter_id: int):
     body = schemas.parse(schemas.CounterSettings)
-    return flask.jsonify(gecc().office_settings.set_counter(counter_id, actor(), is_open=body.open,
-                                             service_ids=body.service_ids))
+    return flask.jsonify(gecc().office_settings.set_counter(
+        counter_id, actor(), is_open=body.open, service_ids=body.service_ids,
+        office_id=own_office()))
 
 
 @api.post("/services/<id:service_id>/settings")
@@ -152,7 +161,7 @@ def service_settings(service_id: int):
 def call_next(counter_id: int):
     body = schemas.parse(schemas.CallNext)
     seen = body.seen_ticket_id if "seen_ticket_id" in body.model_fields_set else UNSEEN
-    return flask.jsonify(gecc().tickets.call_next(counter_id, actor(), seen))
+    return flask.jsonify(gecc().tickets.call_next(counter_id, actor(), seen, office_id=own_office()))
 
 
 @api.post("/counters/<id:counter_id>/call")
@@ -161,14 +170,15 @@ def call_next(counter_id: int):
 @require(COUNTER_ROLES)
 def call_ticket(counter_id: int):
     body = schemas.parse(schemas.CallTicket)
-    return flask.jsonify(gecc().tickets.call_ticket(counter_id, body.ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.call_ticket(counter_id, body.ticket_id, actor(),
+                                                    office_id=own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/recall")
 @op("Announce again", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def recall(ticket_id: int):
-    return flask.jsonify(gecc().tickets.recall(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.recall(ticket_id, actor(), own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/hold")
@@ -176,28 +186,28 @@ def recall(ticket_id: int):
 @require(COUNTER_ROLES)
 def hold(ticket_id: int):
     """Set the ticket aside at its counter; call it back with POST /counters/<id>/call."""
-    return flask.jsonify(gecc().tickets.hold(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.hold(ticket_id, actor(), own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/start")
 @op("Service starts", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def start(ticket_id: int):
-    return flask.jsonify(gecc().tickets.start(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.start(ticket_id, actor(), own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/finish")
 @op("Service done (from called or serving)", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def finish(ticket_id: int):
-    return flask.jsonify(gecc().tickets.finish(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.finish(ticket_id, actor(), own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/no-show")
 @op("Not present: re-queued once, then dropped", m.TicketView, errors=[404, 409])
 @require(COUNTER_ROLES)
 def no_show(ticket_id: int):
-    return flask.jsonify(gecc().tickets.no_show(ticket_id, actor()))
+    return flask.jsonify(gecc().tickets.no_show(ticket_id, actor(), own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/transfer")
@@ -206,7 +216,8 @@ def no_show(ticket_id: int):
 @require(COUNTER_ROLES | RECEPTION_ROLES)
 def transfer(ticket_id: int):
     body = schemas.parse(schemas.Transfer)
-    return flask.jsonify(gecc().tickets.transfer(ticket_id, body.service_id, actor()))
+    return flask.jsonify(gecc().tickets.transfer(ticket_id, body.service_id, actor(),
+                                                 own_office()))
 
 
 @api.post("/tickets/<id:ticket_id>/cancel")
@@ -222,7 +233,7 @@ def cancel(ticket_id: int):
         # rating tablet) never does.
         if member.role not in COUNTER_ROLES | RECEPTION_ROLES:
             raise Forbidden(f"A {member.role.value} may not cancel tickets.")
-        return flask.jsonify(gecc().tickets.cancel(ticket_id, actor()))
+        return flask.jsonify(gecc().tickets.cancel(ticket_id, actor(), member.office_id))
     if not body.token:
         raise Unauthorized("Send the ticket's token, or log in as staff.")
     status = gecc().queries.ticket_status(body.token)
@@ -238,7 +249,7 @@ def cancel(ticket_id: int):
 def reprint(ticket_id: int):
     body = schemas.parse(schemas.Reprint)
     kiosk = body.kiosk_id if "kiosk_id" in body.model_fields_set else ORIGINAL_PRINTER
-    return flask.jsonify(gecc().printing.reprint(ticket_id, kiosk)), 201
+    return flask.jsonify(gecc().printing.reprint(ticket_id, kiosk, own_office())), 201
 
 
 @api.get("/printers")
@@ -246,7 +257,7 @@ def reprint(ticket_id: int):
 @require(STAFF_ROLES)
 def printers():
     """What each print agent last said about its printer."""
-    return flask.jsonify(gecc().printing.states())
+    return flask.jsonify(gecc().printing.states(own_office()))
 
 
 @api.get("/kiosks/<kiosk_id>/printer")
@@ -322,7 +333,8 @@ def check_in():
     member = staff_member()
     who = actor() if member is not None else Actor("kiosk", body.kiosk_id)
     view, issued = bookings().check_in(body.code, who, kiosk_id=body.kiosk_id,
-                                       print_ticket=body.print, known_caller=member is not None)
+                                       print_ticket=body.print, known_caller=member is not None,
+                                       office_id=request_office_id())
     return flask.jsonify(view), 201 if issued else 200
 
 

@@ -63,6 +63,11 @@ class OfficeView(Answer):
     enforce_hours: bool
     notice: str | None
     open_now: bool
+    address: str = Field(default="", description="Shown to citizens (admin pages)")
+    help_contact: str = Field(default="", description="Whom citizens ask (admin pages)")
+    holidays: list[dict[str, str]] = Field(default_factory=list,
+                                           description="[{date: YYYY-MM-DD, name}]: closed")
+    logo_url: str | None = Field(default=None, description="The office's logo, if it has one")
 
 
 class NoticeView(Answer):
@@ -339,8 +344,39 @@ class PairedDevice(Answer):
     counter_id: int | None
 
 
+class PairingRequest(Answer):
+    request_id: int
+    code: str = Field(description="Six digits the device shows; an administrator types them "
+                                  "on the devices page (15 minutes, once)")
+    secret: str = Field(description="Kept by the device to collect its token")
+    expires_at: IsoTime
+
+
+class DeviceView(Answer):
+    id: int
+    kind: str = Field(description="kiosk, display or tablet")
+    name: str
+    username: str = Field(description="The device's identity (kiosk:<id>, display:<id>, "
+                                      "tablet:<counter id>)")
+    counter_id: int | None
+    printer: str
+    paper: str = Field(description="80mm or 58mm")
+    created_at: IsoTime
+    revoked_at: IsoTime | None
+
+
+class PairingCollected(Answer):
+    status: str = Field(description="waiting, expired, or paired (then once with the token)")
+    token: str | None = Field(default=None, description="The device's bearer token, once")
+    device: DeviceView | None = None
+    office_id: int | None = None
+    key: str | None = None
+    open: str | None = Field(default=None, description="The page the device opens now")
+
+
 class AlertView(Answer):
     id: int
+    office_id: int
     kind: str = Field(description="low_rating, ...")
     raised_at: IsoTime
     ticket_id: int | None

@@ -16,10 +16,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # Which roles may do what. One table, so a manager's powers are read in one place.
-COUNTER_ROLES = {Role.STAFF, Role.MANAGER, Role.ADMIN}
-RECEPTION_ROLES = {Role.RECEPTION, Role.MANAGER, Role.ADMIN}
+COUNTER_ROLES = {Role.STAFF, Role.MANAGER, Role.ADMIN, Role.SUPERADMIN}
+RECEPTION_ROLES = {Role.RECEPTION, Role.MANAGER, Role.ADMIN, Role.SUPERADMIN}
 STAFF_ROLES = set(Role) - {Role.DEVICE}
-MANAGER_ROLES = {Role.MANAGER, Role.ADMIN}
+MANAGER_ROLES = {Role.MANAGER, Role.ADMIN, Role.SUPERADMIN}
+# The office's set-up (issue 15): its administrators; a super-admin also adds offices.
+ADMIN_ROLES = {Role.ADMIN, Role.SUPERADMIN}
+SUPERADMIN_ROLES = {Role.SUPERADMIN}
 
 
 class Unauthorized(DomainError, code="unauthorized", status=401):

@@ -15,6 +15,7 @@ from .api import api, gecc
 from .auth import (COUNTER_ROLES, RECEPTION_ROLES, STAFF_ROLES, Forbidden, Unauthorized, actor,
                    require, staff_member)
 from .limits import public
+from .offices import request_office_id
 from .openapi import operation as op
 
 # Who may take a complaint down for a citizen, and print its receipt.
@@ -30,7 +31,7 @@ def complaints():
     m.ComplaintFormView)
 @public
 def complaint_form():
-    return flask.jsonify(complaints().form())
+    return flask.jsonify(complaints().form(request_office_id()))
 
 
 @api.post("/complaints")
@@ -64,7 +65,7 @@ def file_complaint():
     receipt = complaints().file(
         body.text, actor() if member else _citizen(), category=body.category,
         contact=body.contact, ticket_token=body.ticket_token, channel=channel, uploads=uploads,
-        office_id=member.office_id if member else None,
+        office_id=request_office_id(),
         via=body.via or ("ticket" if body.ticket_token else None), print_receipt=body.print,
         kiosk_id=body.kiosk_id, consent=body.consent)
     return flask.jsonify(receipt), 201

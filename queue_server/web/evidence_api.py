@@ -57,7 +57,8 @@ def rate_at_counter(counter_id: int):
 @require(COUNTER_ROLES)
 def start_tablet_pairing(counter_id: int):
     """A one-time code (10 minutes) to type on the tablet facing the citizen at the counter."""
-    gecc().queries.counter(counter_id)  # 404 for a counter that does not exist
+    # 404 for a counter that does not exist, or is another office's
+    gecc().queries.counter(counter_id, office_id=staff_member().office_id)
     return flask.jsonify(gecc().accounts.start_tablet_pairing(staff_member().office_id,
                                                               counter_id)), 201
 
@@ -70,6 +71,25 @@ def pair_device():
     """The tablet's side of the pairing: the code for the device's bearer token."""
     body = schemas.parse(schemas.PairDevice)
     return flask.jsonify(gecc().accounts.pair_device(body.code)), 201
+
+
+@api.post("/devices/pairing-requests")
+@op("A device asks to be paired: the code it shows and its secret", m.PairingRequest,
+    status=201)
+@public
+def request_pairing():
+    """The device's pairing page (/pair) shows the code; an administrator types it on the
+    devices page and chooses what the device is."""
+    return flask.jsonify(gecc().devices.request_pairing()), 201
+
+
+@api.post("/devices/pairing-requests/<id:request_id>/collect")
+@op("The device collects its token once it is paired (else `waiting` or `expired`)",
+    m.PairingCollected, body=schemas.CollectPairing, errors=[403])
+@public
+def collect_pairing(request_id: int):
+    body = schemas.parse(schemas.CollectPairing)
+    return flask.jsonify(gecc().devices.collect(request_id, body.secret))
 
 
 @api.get("/alerts")

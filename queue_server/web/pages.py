@@ -100,7 +100,9 @@ def logout():
 @pages.get("/counter")
 @login_required
 def counter_console():
-    return flask.render_template("counter.html", user=current_user.member)
+    return flask.render_template("counter.html", user=current_user.member,
+                                 default_counter=flask.current_app.extensions["gecc"].admin
+                                 .default_counter(current_user.member.id))
 
 
 def _refused_unless(roles: set, page_th: str, page_en: str, roles_th: str, roles_en: str):

@@ -161,6 +161,11 @@ class PairDevice(Body):
         description="The six digits shown on the counter console")
 
 
+class CollectPairing(Body):
+    secret: Annotated[str, StringConstraints(min_length=8, max_length=64)] = Field(
+        description="The secret given with the pairing request (only the device knows it)")
+
+
 class HandleAlert(Body):
     action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                              max_length=1000)] = Field(

@@ -132,6 +132,7 @@ def test_a_simulated_month_in_charts_whose_tables_match_the_evidence(office, pag
     received, resolved, *_ = table(page, "complaints")  # in the panel's order
     assert [int(received[1]), int(resolved[1])] == [ev["complaints"]["received"],
                                                     ev["complaints"]["resolved"]]
+    assert page.locator("#complaints .not-built").count() == 0
     assert violations(page) == [], "period page"
     assert fits(page)["width"] <= 1366
     save_screen(page, tmp_path, "manager-period.png", (1366, 768))

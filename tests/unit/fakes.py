@@ -62,8 +62,9 @@ class FakeOffices(_Repository):
     def service(self, service_id):
         return next((s for s in self.db.services if s.id == service_id), None)
 
-    def counters(self, office_id):
-        return [c for c in self.db.counters if c.office_id == office_id]
+    def counters(self, office_id, removed=False):
+        return [c for c in self.db.counters
+                if c.office_id == office_id and (removed or getattr(c, "active", True))]
 
     def counter(self, counter_id, lock=False):
         return next((c for c in self.db.counters if c.id == counter_id), None)

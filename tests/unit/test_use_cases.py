@@ -103,7 +103,7 @@ def test_hold_and_call_back_at_the_same_counter_only(office):
     back = tickets.call_ticket(1, held["id"], CLERK)
     assert back["status"] == "called" and back["counter"]["id"] == 1
     # The lobby announces the call back; the one served meanwhile is finished.
-    calls = [p["number"] for e, p, r in notifier.published if e == "ticket_called" and r == "display"]
+    calls = [p["number"] for e, p, r in notifier.published if e == "ticket_called" and r == "display:1"]
     assert calls[-1] == held["number"]
     assert next(t for t in db.tickets if t.id == served_meanwhile["id"]).status == TicketStatus.FINISHED
 
@@ -125,9 +125,9 @@ def test_a_call_is_published_to_its_rooms_only_after_commit(office):
     tickets.call_next(1, CLERK)
     assert db.commits == commits + 1
     rooms = {r for e, _, r in notifier.published if e == "ticket_called"}
-    assert rooms == {"display", "counter:1", f"ticket:{ticket['token']}"}
+    assert rooms == {"display:1", "counter:1", f"ticket:{ticket['token']}"}
     # The call comes first (the lobby speaks it), then the ticket, the queue, the counter.
-    order = [e for e, _, r in notifier.published if r == "display"]
+    order = [e for e, _, r in notifier.published if r == "display:1"]
     assert order == ["ticket_called", "queue_changed", "counter_updated"]
     # The lobby's view of the counter carries no token and no triage note.
     counter = next(p for e, p, r in notifier.published if e == "counter_updated")
@@ -183,5 +183,5 @@ def test_a_new_counter_is_closed_numbered_after_the_last_and_recorded(office):
     [event] = [e for e in db.other if getattr(e, "kind", None) is not None]
     assert event.kind.value == "counter_services_set" and event.data["service_ids"] == [b, a]
     # The lobby hears of the new counter after the commit.
-    assert "counter_updated" in notifier.events("display")
+    assert "counter_updated" in notifier.events("display:1")
     assert settings.set_counter(made["id"], CLERK, is_open=True)["is_open"] is True
