@@ -154,6 +154,10 @@ def ticket_view(ticket: Ticket, service: Service, counter: Counter | None, ahead
         "counter": counter_brief(counter)
         if ticket.status.at_counter or ticket.status == TicketStatus.HELD else None,
         "recall_count": ticket.recall_count, "transfer_count": ticket.transfer_count,
+        # closed by Next (or another call) before service started: the phone says "closed",
+        # not "served" (None: not finished, or finished before this was recorded)
+        "finished_unstarted": ticket.finished_unstarted
+        if ticket.status == TicketStatus.FINISHED else None,
         "note": ticket.note,
         "status_url": f"{public_url.rstrip('/')}/t/{ticket.token}",
     }

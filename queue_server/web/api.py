@@ -109,7 +109,7 @@ def counter(counter_id: int):
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
-    return flask.jsonify(gecc().queries.counter_waiting(counter_id))
+    return flask.jsonify(gecc().queries.counter_waiting(counter_id, user_id=staff_member().id))
 
 
 @api.post("/counters/<id:counter_id>/settings")
