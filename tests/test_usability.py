@@ -109,3 +109,20 @@ def test_a_stopped_service_says_so_to_the_kiosks(api):
     services = {s["id"]: s for s in api.get("/services").json}
     assert services[B]["open"] is False and services[B]["active"] is False
     assert services[A]["open"] is True and services[A]["active"] is True
+
+
+def test_the_demo_lists_a_booking_past_midnight_under_its_own_day_not_today(app, clock):
+    """A demo started at 22:30 books 22:45, 23:15 and 01:35: the last is tomorrow's."""
+    from datetime import datetime, timezone
+
+    from queue_server.seed import demo_booking_lines, seed_demo_bookings
+
+    clock.now = datetime(2026, 11, 23, 15, 30, tzinfo=timezone.utc)   # 22:30 in Bangkok
+    gecc = app.extensions["gecc"]
+    made = seed_demo_bookings(gecc)
+    assert [b["day"] for b in made] == ["2026-11-23", "2026-11-23", "2026-11-24"]
+    lines = demo_booking_lines(made, gecc.bookings.day()["date"])
+    assert lines[0].startswith("  bookings today")
+    assert [line.split()[1] for line in lines[1:3]] == ["22:45", "23:15"]
+    assert lines[3].startswith("  bookings on 2026-11-24 (not today)")
+    assert lines[4].split()[1] == "01:35"

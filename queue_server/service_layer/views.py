@@ -96,6 +96,9 @@ class Views:
                 stats = self.queue_stats([service], now)[service.id]
             eta = stats.eta(ahead)
         view = ticket_view(ticket, service, counter, ahead, eta, self.public_url)
+        office = self.office(ticket.office_id)
+        # The citizen's phone names the office it is about (a link opened days later).
+        view["office_name"], view["office_name_en"] = office.name, office.name_en or None
         self._tickets[ticket.id] = view
         return view
 

@@ -137,6 +137,8 @@ class PublicTicketView(Answer):
     transfer_count: int
     finished_unstarted: bool | None = Field(
         default=None, description="finished by Next (or another call) before service started")
+    office_name: str | None = Field(default=None, description="the ticket's office")
+    office_name_en: str | None = None
 
 
 class HolderTicketView(PublicTicketView):
