@@ -590,7 +590,10 @@
     e.preventDefault();
     saveServices();
   });
-  select.addEventListener("change", function () { chooseCounter(parseInt(select.value, 10)); });
+  select.addEventListener("change", function () {
+    select.blur();    // the keys (N, Space ...) work at once, not the list's own
+    chooseCounter(parseInt(select.value, 10));
+  });
 
   // --- start -----------------------------------------------------------------------
 
