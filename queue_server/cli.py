@@ -201,7 +201,7 @@ def server_options(f):
 def demo(host: str, port: int, db: str | None, server: str, history_days: int) -> None:
     """Create or migrate the database, seed a demo office if empty, and serve it."""
     _use_server(server)
-    from .seed import DEMO_USERS, seed_demo_bookings, seed_demo_office
+    from .seed import DEMO_USERS, demo_booking_lines, seed_demo_bookings, seed_demo_office
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
@@ -221,6 +221,8 @@ def demo(host: str, port: int, db: str | None, server: str, history_days: int) -
     click.echo(f"  database:          {app.config['DATABASE_URL']}")
     click.echo(f"  kiosk:             {base}/kiosk")
     click.echo(f"  lobby display:     {base}/display")
+    click.echo("                     on the TV, so calls are heard with no one to click: chromium --kiosk"
+               f" --autoplay-policy=no-user-gesture-required {base}/display")
     click.echo(f"  counter screen:    {base}/display/counter/1  (above counter 1; /2 for counter 2 ...)")
     click.echo(f"  rating tablet:     {base}/rate/counter/1  (facing the citizen; paired from the console, K)")
     click.echo(f"  counter console:   {base}/counter")
@@ -231,10 +233,9 @@ def demo(host: str, port: int, db: str | None, server: str, history_days: int) -
     click.echo("  log-ins:")
     for username, password, role, _ in DEMO_USERS:
         click.echo(f"    {username:<10} {password:<16} ({role.value})")
-    click.echo("  bookings today (kiosk: มีนัดหมาย / I have a booking, then type the code):")
-    for booking in seed_demo_bookings(app.extensions["gecc"]):
-        click.echo(f"    {booking['code']}  {booking['slot_local']}  {booking['service_code']}"
-                   f"  {booking['status']:<10} {booking['name'] or ''}")
+    gecc = app.extensions["gecc"]
+    for line in demo_booking_lines(seed_demo_bookings(gecc), gecc.bookings.day()["date"]):
+        click.echo(line)
     sys.stdout.flush()
     _run(app, host, port)
 

@@ -79,6 +79,18 @@ DEMO_BOOKINGS = [
 ]
 
 
+def demo_booking_lines(bookings: list[dict], today: str) -> list[str]:
+    """What the demo prints of its bookings: today's under "bookings today", any other day's
+    (a demo started late in the evening books past midnight) under its own date."""
+    lines = []
+    for day in sorted({b["day"] for b in bookings}, key=lambda d: (d != today, d)):
+        heading = "bookings today" if day == today else f"bookings on {day} (not today)"
+        lines.append(f"  {heading} (kiosk: มีนัดหมาย / I have a booking, then type the code):")
+        lines += [f"    {b['code']}  {b['slot_local']}  {b['service_code']}  {b['status']:<10} "
+                  f"{b['name'] or ''}".rstrip() for b in bookings if b["day"] == day]
+    return lines
+
+
 def seed_demo_bookings(services) -> list[dict]:
     """Today's bookings of the demo office, making a few around now when it has none today."""
     from datetime import timedelta

@@ -41,7 +41,11 @@ DEFINITIONS = {
     "within_target_share": "share of those waits at or under the target wait of the service "
                            "the ticket was issued for",
     "service_minutes": "minutes from the start of service (or the call when there was no "
-                       "start) to the finish, over finished tickets",
+                       "start) to the finish, over finished tickets, leaving out those the "
+                       "Next key finished before service was started (calls never served)",
+    "finished_unstarted": "finished tickets the Next key (or a call of another ticket) closed "
+                          "before service was started: counted as served, without a service "
+                          "time",
     "within_standard_share": "share of finished tickets whose service time is at or under the "
                              "citizen-manual standard time of their service",
     "served_outside_office_hours": "tickets first called outside Monday-Friday 08:30-16:30 "
@@ -198,7 +202,8 @@ def evidence(data: EvidenceInput) -> dict:
         "tickets": {"issued": total, "served": statuses["finished"],
                     "no_show": statuses["no_show"], "cancelled": statuses["cancelled"],
                     "other": total - statuses["finished"] - statuses["no_show"]
-                    - statuses["cancelled"]},
+                    - statuses["cancelled"],
+                    "finished_unstarted": int(np.count_nonzero(visits.unstarted & figures.finished))},
         "wait": figures.wait(),
         "service_time": figures.service_time(),
         "services": [_service(figures, s) for s in data.services],

@@ -51,6 +51,9 @@ class Visit:
     out_of_order: tuple[str, ...] = ()  # the reasons of its calls that passed over others
     transferred: bool = False
     no_shows: int = 0
+    # finished by Next (or another call) without a start: a call never served; its service
+    # time is left out of every figure (service_minutes is taken as None)
+    unstarted: bool = False
 
 
 # The record of one ticket as the evidence reads it from the database (Visits.from_rows):
@@ -60,7 +63,7 @@ RECORD = np.dtype([
     ("counter_id", "f8"), ("clerk_id", "f8"), ("status", "O"), ("priority", "O"),
     ("channel", "O"), ("day", "M8[D]"), ("issued", "M8[us]"), ("service_began", "M8[us]"),
     ("finished", "M8[us]"), ("triaged", "?"), ("transfers", "i8"), ("no_shows", "i8"),
-    ("first_called", "M8[us]")])
+    ("first_called", "M8[us]"), ("unstarted", "?")])
 
 
 @dataclass
@@ -84,6 +87,7 @@ class Visits:
     triaged: np.ndarray            # bool
     transferred: np.ndarray        # bool
     no_shows: np.ndarray           # int64
+    unstarted: np.ndarray          # bool, finished by Next without a start (no service time)
     out_of_order: dict[int, tuple[str, ...]] = field(default_factory=dict)  # id -> reasons
 
     def __len__(self) -> int:
@@ -115,10 +119,10 @@ class Visits:
             issued=[to_micros(v.issued_at) for v in visits],
             first_called=[to_micros(v.first_called_at) for v in visits],
             finished=[to_micros(v.finished_at) for v in visits],
-            service_minutes=[np.nan if v.service_minutes is None else v.service_minutes
-                             for v in visits],
+            service_minutes=[np.nan if v.service_minutes is None or v.unstarted
+                             else v.service_minutes for v in visits],
             triaged=[v.triaged for v in visits], transferred=[v.transferred for v in visits],
-            no_shows=[v.no_shows for v in visits],
+            no_shows=[v.no_shows for v in visits], unstarted=[v.unstarted for v in visits],
             out_of_order={v.id: v.out_of_order for v in visits if v.out_of_order})
 
     @classmethod
@@ -138,8 +142,9 @@ class Visits:
 
         status, finished, began = column("status"), instants("finished"), instants("service_began")
         # Service runs from its start (or its latest call when never started) to the finish;
-        # only finished tickets have one.
-        done = (status == "finished") & (finished != NO_TIME) & (began != NO_TIME)
+        # only finished tickets have one, and not those Next closed before a start.
+        unstarted = column("unstarted")
+        done = (status == "finished") & (finished != NO_TIME) & (began != NO_TIME) & ~unstarted
         service_minutes = np.full(len(table), np.nan)
         service_minutes[done] = (finished[done] - began[done]) / 1e6 / 60
         return cls(
@@ -151,12 +156,13 @@ class Visits:
             day=column("day"), issued=instants("issued"), first_called=instants("first_called"),
             finished=finished, service_minutes=service_minutes, triaged=column("triaged"),
             transferred=column("transfers") > 0, no_shows=column("no_shows"),
+            unstarted=unstarted,
             out_of_order={i: tuple(r) for i, r in (out_of_order or {}).items()})
 
     @classmethod
     def from_columns(cls, *, id, number, service_id, final_service_id, counter_id, clerk_id,
                      status, priority, channel, day, issued, first_called, finished,
-                     service_minutes, triaged, transferred, no_shows,
+                     service_minutes, triaged, transferred, no_shows, unstarted=None,
                      out_of_order=None) -> Visits:
         def ints(values):
             if isinstance(values, np.ndarray):
@@ -176,6 +182,8 @@ class Visits:
                    service_minutes=np.asarray(service_minutes, dtype=np.float64),
                    triaged=np.asarray(triaged, dtype=bool),
                    transferred=np.asarray(transferred, dtype=bool), no_shows=ints(no_shows),
+                   unstarted=np.zeros(len(id), dtype=bool) if unstarted is None
+                   else np.asarray(unstarted, dtype=bool),
                    out_of_order=dict(out_of_order or {}))
 
 

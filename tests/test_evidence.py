@@ -62,7 +62,7 @@ def day(api, clock):
 def test_the_figures_of_a_hand_made_day(api, day):
     report = api.get("/evidence?from=2026-11-23&to=2026-11-23", as_="manager").json
     assert report["tickets"] == {"issued": 5, "served": 4, "no_show": 0, "cancelled": 1,
-                                 "other": 0}
+                                 "other": 0, "finished_unstarted": 0}
     # Waits, issue to FIRST call: t3 5, t1 20 (its transfer changes nothing), t2 30 (its
     # requeue changes nothing), t4 5.
     assert report["wait"] == {"called": 4, "mean_minutes": 15.0, "median_minutes": 12.5,
@@ -179,7 +179,11 @@ def test_the_pack_re_derives_from_tickets_csv(app, api, day, tmp_path):
     statuses = [r["status"] for r in rows]
     assert report["tickets"] == {"issued": len(rows), "served": statuses.count("finished"),
                                  "no_show": statuses.count("no_show"),
-                                 "cancelled": statuses.count("cancelled"), "other": 0}
+                                 "cancelled": statuses.count("cancelled"), "other": 0,
+                                 # finished, yet no service time: Next closed it unstarted
+                                 "finished_unstarted": sum(
+                                     1 for r in rows
+                                     if r["status"] == "finished" and not r["service_minutes"])}
     targets = {s["code"]: s["target_wait_minutes"] for s in report["services"]}
     standards = {s["code"]: s["standard_minutes"] for s in report["services"]}
     waits = [(float(r["wait_minutes"]), targets[r["service_code"]]) for r in rows if r["wait_minutes"]]
@@ -346,3 +350,50 @@ def test_a_report_is_given_again_only_while_nothing_it_reads_changed(app, api, d
     assert api.get(path, as_="manager").json["alerts"]["handled"] == 1 and len(computed) == 3
     api.issue(1)
     assert api.get(path, as_="manager").json["tickets"]["issued"] == 6 and len(computed) == 4
+
+
+def test_a_call_that_next_closed_before_a_start_is_no_service_time(api, clock):
+    """Next pressed on a citizen who never came up finishes the ticket (as the keypads do),
+    but the finish records it (`started`: false, `auto`: true) and the service-time figures
+    leave it out: no 0.1-minute "services". A finish by Next after a start is a service."""
+    def post(path, body=None):
+        answer = api.post(path, body or {}, as_="staff1")
+        assert answer.status_code in (200, 201), (path, answer.json)
+        return answer.json
+
+    t1, t2, t3 = api.issue(A), api.issue(A), api.issue(A)
+    assert post("/counters/1/call-next")["id"] == t1["id"]
+    clock.advance(seconds=6)
+    answer = post("/counters/1/call-next")               # t1 never came up
+    assert answer["id"] == t2["id"]
+    assert answer["previous"] == {"id": t1["id"], "number": t1["number"], "status": "finished",
+                                  "auto": True, "started": False}
+    post(f"/tickets/{t2['id']}/start")
+    clock.advance(minutes=8)
+    answer = post("/counters/1/call-next")               # t2 served 8 minutes, closed by Next
+    assert answer["id"] == t3["id"] and answer["previous"]["started"] is True
+    clock.advance(minutes=4)
+    post(f"/tickets/{t3['id']}/finish")                  # 4 minutes from its call
+
+    import sqlalchemy as sa
+
+    from queue_server.adapters.orm import ticket_events
+    with api.app.extensions["gecc"].engine.connect() as conn:
+        events = dict(conn.execute(sa.select(ticket_events.c.ticket_id, ticket_events.c.data)
+                                   .where(ticket_events.c.kind == "finished")).all())
+    assert events[t1["id"]]["started"] is False and events[t1["id"]]["auto"] is True
+    assert events[t2["id"]]["started"] is True and events[t2["id"]]["auto"] is True
+    assert events[t3["id"]]["auto"] is False
+
+    day = clock().date().isoformat()
+    report = api.get(f"/evidence?from={day}&to={day}", as_="manager").json
+    assert report["tickets"]["served"] == 3 and report["tickets"]["finished_unstarted"] == 1
+    assert report["service_time"]["served"] == 2
+    assert report["service_time"]["mean"] == 6.0         # (8 + 4) / 2, not (0.1 + 8 + 4) / 3
+    status = api.get(f"/tickets/{t1['token']}").json
+    assert status["status"] == "finished" and status["finished_unstarted"] is True
+    assert api.get(f"/tickets/{t3['token']}").json["finished_unstarted"] is False
+    summary = api.get(f"/summary?day={day}", as_="manager").json
+    a_row = [s for s in summary["services"] if s["service_id"] == A][0]
+    assert a_row["finished"] == 3 and a_row["finished_unstarted"] == 1
+    assert a_row["service_minutes"]["mean"] == 6.0

@@ -39,7 +39,7 @@ def test_display_receives_the_call_and_the_queue_change(app, api, display):
     changed = received(display, "queue_changed")
     # A newcomer now would have 1 ahead: 10 minutes over the 3 open counters of service A.
     assert changed == [{"service_id": 1, "waiting": 1, "eta_minutes": 4, "counters_open": 3,
-                        "open": True}]
+                        "open": True, "active": True}]
     api.call_next(2)
     [call] = received(display, "ticket_called")
     assert (call["number"], call["counter_id"], call["counter_name"], call["recall"]) == (

@@ -278,7 +278,7 @@ def test_evidence_needs_a_manager_and_a_sane_period(app, api):
     assert empty.json["period"] == {"from": "2026-01-01", "to": "2026-01-31", "days": 31}
     assert empty.json["satisfaction"]["mean_score"] is None  # no data is null, never 0
     assert empty.json["tickets"] == {"issued": 0, "served": 0, "no_show": 0, "cancelled": 0,
-                                     "other": 0}
+                                     "other": 0, "finished_unstarted": 0}
     assert empty.json["wait"]["mean_minutes"] is None
     assert api.get("/evidence?from=2026-02-01&to=2026-01-01", as_="manager").status_code == 400
     assert api.get("/evidence?from=2020-01-01&to=2026-01-01", as_="manager").status_code == 400

@@ -115,10 +115,8 @@
       return true;
     }).slice(0, RECENT);
     state.now = (data.recent_calls || [])[0] || null;
-    var lastByCounter = {};
-    (data.recent_calls || []).slice().reverse().forEach(function (c) { lastByCounter[c.counter_id] = c.number; });
     state.counters = (data.counters || []).map(function (c) {
-      c.number_shown = c.current ? c.current.number : (lastByCounter[c.id] || null);
+      c.number_shown = c.current ? c.current.number : null;   // finished: the tile is clear
       return c;
     });
     renderAll();
@@ -139,14 +137,15 @@
     GECC.announcer.announce(call);
   }
 
-  /** A counter opened, closed, or changed its ticket. The tile keeps showing the last number
-   *  called there after it is finished, as lobby boards do; a closed counter shows "ปิด". */
+  /** A counter opened, closed, or changed its ticket. The tile shows the number at the
+   *  counter now: once it is finished (or held, or moved on) the tile is clear, so no one
+   *  walks up for a number already served; a closed counter shows "ปิด". */
   function onCounterUpdated(view) {
     state.counters.forEach(function (c) {
       if (c.id !== view.id) return;
       c.is_open = view.is_open;
       c.name = view.name;
-      if (view.current) c.number_shown = view.current.number;
+      c.number_shown = view.current ? view.current.number : null;
     });
     renderCounters();
   }
@@ -164,6 +163,7 @@
   // --- sound -----------------------------------------------------------------------
 
   function hideOverlay() { $("#sound-overlay").hidden = true; }
+  // No overlay any more: the note in the top bar, and any key or touch, enables the sound.
   $("#sound-button").addEventListener("click", function () {
     GECC.announcer.enable().then(hideOverlay, hideOverlay);
   });

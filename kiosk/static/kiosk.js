@@ -9,6 +9,9 @@
   var kioskId = document.body.dataset.kioskId || null;
 
   var RETURN_AFTER_SECONDS = 15;    // on the confirmation screen
+  // When the printer is down the screen is the ticket: a little longer, but not so long that
+  // the next in line can scan its QR code (the status page can cancel the ticket).
+  var NO_PRINT_SECONDS = 20;
   var IDLE_SECONDS = 45;            // on the priority or booking screen, nobody touching
   var REFRESH_SECONDS = 20;         // waiting counts on the first screen
 
@@ -37,7 +40,8 @@
       bookedAt: "นัดหมาย {n} น.", alreadyCheckedIn: "ท่านเช็คอินแล้ว นี่คือหมายเลขคิวเดิมของท่าน",
       issue_service_closed: "บริการนี้ปิดรับบัตรคิวในขณะนี้",
       issue_not_found: "ไม่พบบริการนี้แล้ว รายการบริการอาจเปลี่ยนไป กรุณาเลือกใหม่",
-      issue_other: "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง"
+      issue_other: "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีก\u2060ครั้ง",
+      stoppedToday: "งดให้บริการวันนี้", priorityLabel: "ประเภท: {n}"
     },
     en: {
       chooseService: "Please choose a service", chooseServiceSub: "Touch the service you need",
@@ -62,7 +66,8 @@
       bookedAt: "booking {n}", alreadyCheckedIn: "You have already checked in: this is your number",
       issue_service_closed: "This service is not taking tickets at the moment",
       issue_not_found: "This service is no longer offered. Please choose again",
-      issue_other: "The system is not working for a moment. Please try again"
+      issue_other: "The system is not working for a moment. Please try again",
+      stoppedToday: "Not available today", priorityLabel: "{n}"
     }
   };
 
@@ -72,7 +77,7 @@
     th: {
       empty_code: "กรุณากดรหัสนัดหมาย 6 ตัว",
       bad_code: "รหัสนัดหมายมี 6 ตัว (ตัวอักษร A–Z และตัวเลข 2–9) กรุณาตรวจสอบแล้วกดใหม่",
-      booking_not_found: "ไม่พบนัดหมายรหัส {code} กรุณาตรวจสอบรหัสแล้วลองอีกครั้ง",
+      booking_not_found: "ไม่พบนัดหมายรหัส {code} กรุณาตรวจสอบรหัสแล้วลองอีก\u2060ครั้ง",
       booking_too_early: "ยังไม่ถึงเวลาเช็คอิน นัดหมายของท่านเวลา {slot} น. เช็คอินได้ตั้งแต่เวลา {opens} น.",
       booking_too_late: "เลยเวลาเช็คอินแล้ว (นัดหมายเวลา {slot} น. เช็คอินได้ถึง {closes} น.) กรุณารับบัตรคิวปกติ",
       booking_not_today: "นัดหมายของท่านคือ{date} ยังไม่ใช่วันนี้ กรุณามาตามวันนัดหมาย",
@@ -129,6 +134,9 @@
 
   function startOver() {
     clearTimers();
+    // The last ticket's QR code leaves the page with it: whoever comes next cannot scan it.
+    $("#ticket-qr").removeAttribute("src");
+    $("#ticket-url").textContent = "";
     chosen = null;
     issuing = false;
     checkingIn = false;
@@ -160,6 +168,7 @@
     document.querySelector("[data-i18n=rateHintAlt]").setAttribute("lang", t("toggleLang"));
     if (bookingError) renderBookingError();
     if (chosen) $("#chosen-service").textContent = serviceName(chosen);
+    tick();                 // the date in the language on screen
   }
 
   function officeName() {
@@ -226,6 +235,8 @@
   }
 
   function queueText(s) {
+    // Stopped by the manager (its national system is down): not a matter of the clock.
+    if (s.active === false) return t("stoppedToday");
     if (!s.open) return t("closed") + (hoursText() ? " · " + hoursText() : "");
     if (s.eta_minutes === null || s.eta_minutes === undefined) return t("waiting", s.waiting) + " · " + t("noCounterOpen");
     if (s.waiting === 0 || s.eta_minutes <= 0) return t("noWait");
@@ -318,6 +329,9 @@
     $("#ticket-number").textContent = ticket.number;
     $("#ticket-service").textContent = (lang === "en" ? ticket.service_name_en : ticket.service_name_th)
       + (ticket.booking ? " · " + t("bookedAt", GECC.formatTime(ticket.booking.slot_at, "time")) : "");
+    var priority = $("#ticket-priority");
+    priority.hidden = !ticket.priority || ticket.priority === "normal";
+    priority.textContent = priority.hidden ? "" : t("priorityLabel", GECC.priorityText(ticket.priority, lang));
     $("#ticket-ahead").textContent = ticket.ahead + (t("people") ? " " + t("people") : "");
     $("#ticket-eta").textContent = etaShort(ticket.eta_minutes);
     $("#ticket-url").textContent = ticket.status_url;
@@ -334,7 +348,7 @@
       take.classList.remove("no-print");
     }
     show("done");
-    var left = printed ? RETURN_AFTER_SECONDS : RETURN_AFTER_SECONDS * 4;
+    var left = printed ? RETURN_AFTER_SECONDS : NO_PRINT_SECONDS;
     $("#countdown").textContent = t("seconds", left);
     timers.countdown = setInterval(function () {
       left -= 1;
@@ -560,7 +574,10 @@
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
 
   function tick() {
-    $("#clock").textContent = GECC.formatTime(new Date(), "weekday") + " · " + GECC.formatTime(new Date(), "time") + " น.";
+    var now = new Date();
+    $("#clock").textContent = lang === "en"
+      ? GECC.formatTime(now, "weekday", "en-GB") + " · " + GECC.formatTime(now, "time", "en-GB")
+      : GECC.formatTime(now, "weekday") + " · " + GECC.formatTime(now, "time") + " น.";
   }
   setInterval(tick, 10000);
 
@@ -581,6 +598,7 @@
         s.waiting = q.waiting;
         s.eta_minutes = q.eta_minutes;
         if (typeof q.open === "boolean") s.open = q.open;
+        if (typeof q.active === "boolean") s.active = q.active;
       });
       renderServices();
     }

@@ -36,7 +36,9 @@ class EvidenceRepository(SessionRepository):
                       .label("service_began_at"),
                       iso_text(t.finished_at).label("finished_at"),
                       t.note.is_not(None).label("triaged"), t.transfer_count, t.no_show_count,
-                      iso_text(t.first_called_at).label("first_called_at"))
+                      iso_text(t.first_called_at).label("first_called_at"),
+                      # Next closed it before a start (NULL before migration 0014: as before)
+                      sa.func.coalesce(t.finished_unstarted, sa.false()).label("unstarted"))
             .where(t.office_id == office_id, t.service_day.between(first, last))
             .order_by(t.id))
         try:

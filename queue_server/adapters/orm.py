@@ -183,6 +183,9 @@ tickets = sa.Table(
     sa.Column("first_called_at", UTCDateTime),
     sa.Column("started_at", UTCDateTime),
     sa.Column("finished_at", UTCDateTime),
+    # Finished automatically (Next, or another ticket called) without a start: a call never
+    # served. NULL on tickets finished before migration 0014 recorded it.
+    sa.Column("finished_unstarted", sa.Boolean),
     sa.Column("counter_id", sa.ForeignKey("counters.id")),
     sa.Column("served_by", sa.ForeignKey("users.id")),
     sa.Column("recall_count", sa.Integer, nullable=False, server_default="0"),

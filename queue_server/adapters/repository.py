@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..domain.devices import DevicePairing
 from ..domain.model import (ApiToken, Counter, CounterService, Office, Service, Ticket,
-                            TicketEvent, TicketStatus, User)
+                            TicketEvent, TicketStatus, User, service_seconds_of)
 from ..domain.printing import PrintJob, PrintJobStatus, PrinterState
 from .orm import (api_tokens, counter_services, counters, device_pairings, offices, print_jobs,
                   printer_states, ticket_events, ticket_sequences, tickets)
@@ -329,7 +329,8 @@ class TicketRepository(SessionRepository):
             .where(ticket_events.c.service_id == service_id,
                    ticket_events.c.kind == "finished", ticket_events.c.at >= since)
             .order_by(ticket_events.c.id.desc()).limit(limit))
-        return [float(data["service_seconds"]) for (data,) in rows if "service_seconds" in data]
+        seconds = (service_seconds_of(data) for (data,) in rows)
+        return [s for s in seconds if s is not None]
 
     def tickets_of_day(self, office_id: int, day: date) -> list[Ticket]:
         return self.tickets_of_days(office_id, day, day)

@@ -348,6 +348,10 @@ class Ticket:
         self.first_called_at = None  # the end of the wait the evidence measures
         self.started_at = None
         self.finished_at = None
+        # True when the finish was automatic (the clerk pressed Next, or called another ticket)
+        # and service had not been started: called, never served, then closed. None until
+        # finished, and on tickets finished before it was recorded.
+        self.finished_unstarted = None
         self.counter_id = None
         self.served_by = None
         self.recall_count = 0
@@ -418,15 +422,23 @@ class Ticket:
         self._record(EventKind.STARTED, now, actor)
 
     def finish(self, now: datetime, actor: Actor, how: str = "finished") -> None:
-        """Service done. `how` is `finished`, or `next` when the clerk pressed Next instead."""
+        """Service done. `how` is `finished`, or `next` when the clerk pressed Next (or called
+        another ticket) instead: an automatic finish. The event says whether service had been
+        started (`started`) and whether the finish was automatic (`auto`); an automatic finish
+        of a ticket never started is a call that was never served, and the service-time
+        figures leave it out (`finished_unstarted`)."""
         self._require({TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.HELD}, "finished")
         began = self.started_at or self.called_at
+        started = self.started_at is not None
+        auto = how != "finished"
         self.status = TicketStatus.FINISHED
         self.finished_at = now
+        self.finished_unstarted = auto and not started
         if actor.kind == "user" and actor.id:
             self.served_by = int(actor.id)  # the clerk who finished it is credited (ratings)
         self._record(EventKind.FINISHED, now, actor,
-                     data={"how": how, "service_seconds": round((now - began).total_seconds(), 1)})
+                     data={"how": how, "service_seconds": round((now - began).total_seconds(), 1),
+                           "started": started, "auto": auto})
 
     def no_show(self, now: datetime, actor: Actor, requeue_limit: int,
                 policy: CallingPolicy) -> bool:
@@ -521,6 +533,17 @@ class Ticket:
             service_id=self.service_id,
             counter_id=counter_id if counter_id is not None else self.counter_id,
             data=data))
+
+
+def service_seconds_of(finish_data: dict) -> float | None:
+    """The service time a `finished` event records, or None when it records none or the
+    finish was automatic without a start (Next pressed on a citizen who never came up: not a
+    service, kept out of service times and wait estimates)."""
+    if "service_seconds" not in finish_data:
+        return None
+    if finish_data.get("auto") and finish_data.get("started") is False:
+        return None
+    return float(finish_data["service_seconds"])
 
 
 def recent_window(now: datetime, days: int = 7) -> datetime:

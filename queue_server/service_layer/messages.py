@@ -189,7 +189,8 @@ def queue_body(service, stats, office_open: bool) -> dict:
     """The `queue_changed` event body."""
     return {"service_id": service.id, "waiting": stats.waiting,
             "eta_minutes": stats.eta(stats.waiting), "counters_open": stats.counters_open,
-            "open": bool(service.active and office_open)}
+            "open": bool(service.active and office_open),
+            "active": service.active}  # false: the manager stopped it (kiosks say "today")
 
 
 def finished_body(ticket) -> dict:

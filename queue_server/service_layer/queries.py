@@ -111,11 +111,13 @@ class Queries:
                 day, uow.offices.services(office.id), uow.offices.counters(office.id),
                 uow.tickets.tickets_of_day(office.id, day), uow.tickets.events_of_day(office.id, day))}
 
-    def counter_waiting(self, counter_id: int, limit: int = 200,
+    def counter_waiting(self, counter_id: int, limit: int = 200, user_id: int | None = None,
                         office_id: int | None = None) -> dict:
         """For the clerk: who waits for this counter's services, in the order each service's
         queue would call them, and the counter's own figures of the day (of the caller's
-        office only)."""
+        office only); `clerk`: who last called, served or finished a ticket at this counter
+        today (so a console can warn a clerk who opens a counter another clerk works at), and
+        `mine`: what `user_id` finished at this counter today."""
         with self._reading() as uow:
             counter = _counter_of(uow, counter_id, office_id)
             office = self.context.views(uow, counter.office_id).office()
@@ -125,8 +127,22 @@ class Queries:
                         "issued_at": iso(t.issued_at), "queued_at": iso(t.queued_at),
                         "note": t.note}
                        for t in uow.tickets.waiting_tickets(list(counter.service_ranks()), day, limit)]
-            summary = day_summary(day, [], [counter], [], uow.tickets.events_of_day(office.id, day))
-            return {"counter_id": counter.id, "waiting": waiting, "today": summary["counters"][0]}
+            events = uow.tickets.events_of_day(office.id, day)
+            summary = day_summary(day, [], [counter], [], events)
+            here = [e for e in events if e.counter_id == counter.id and e.actor_kind == "user"
+                    and e.actor_id]
+            clerk = None
+            if here:
+                last = here[-1]
+                user = uow.users.user(int(last.actor_id))
+                clerk = {"id": int(last.actor_id), "name": user.display_name if user else "",
+                         "username": user.username if user else "", "at": iso(last.at)}
+            mine = None
+            if user_id is not None:
+                mine = {"finished": sum(1 for e in here if e.kind.value == "finished"
+                                        and e.actor_id == str(user_id))}
+            return {"counter_id": counter.id, "waiting": waiting, "today": summary["counters"][0],
+                    "clerk": clerk, "mine": mine}
 
     def preview_ticket(self, service_id: int) -> tuple[dict, dict]:
         """(ticket body, office) of the ticket the service would issue now, issuing nothing:

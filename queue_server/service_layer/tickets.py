@@ -116,18 +116,20 @@ class Tickets:
             day = office.service_day(now)
             heads = [h for h in (uow.tickets.queue_head(sid, day) for sid in ranks) if h]
             chosen = policy.choose(heads, now, ranks)
-            if current is not None:
-                current.finish(now, actor, how="next")
-                uow.changes.ticket(current)
+            previous = self._finish_current(uow, current, now, actor)
             if chosen is None:
                 self.context.commit(uow, views)  # keep the finish of the previous ticket
-                raise QueueEmpty(f"No one is waiting for counter {counter.name}.")
+                error = QueueEmpty(f"No one is waiting for counter {counter.name}.")
+                if previous:
+                    error.extra = {"previous": previous}  # the console says what Next did
+                raise error
             reason = None
             if uow.tickets.waiting_before(chosen):
                 # Ahead of someone of its queue: by its head start, or because the earlier
                 # ticket was being called by another counter at this very moment.
                 reason = policy.head_start(chosen)[1] or "concurrent_call"
-            return self._call(uow, views, counter, chosen, now, actor, reason)
+            return self._with_previous(
+                self._call(uow, views, counter, chosen, now, actor, reason), previous)
         return self.context.write(run)
 
     def call_ticket(self, counter_id: int, ticket_id: int, actor: Actor,
@@ -142,15 +144,16 @@ class Tickets:
                 raise Conflict(f"Counter {counter.name} does not serve ticket {ticket.label}.")
             now = self.clock()
             current = uow.tickets.ticket_at_counter(counter.id)
+            previous = None
             if current is not None and current.id != ticket.id:
-                current.finish(now, actor, how="next")
-                uow.changes.ticket(current)
+                previous = self._finish_current(uow, current, now, actor)
             if ticket.status == TicketStatus.HELD:  # back from fetching a document
                 ticket.resume(counter.id, now, actor)
                 uow.changes.calls.append(Call(ticket, counter, False, now))
-                return self._done(uow, views, ticket)
+                return self._with_previous(self._done(uow, views, ticket), previous)
             reason = "chosen" if uow.tickets.waiting_before(ticket) else None
-            return self._call(uow, views, counter, ticket, now, actor, reason)
+            return self._with_previous(
+                self._call(uow, views, counter, ticket, now, actor, reason), previous)
         return self.context.write(run)
 
     def recall(self, ticket_id: int, actor: Actor, office_id: int | None = None) -> dict:
@@ -217,6 +220,24 @@ class Tickets:
         return self.context.write(run)
 
     # --- internals ----------------------------------------------------------------------
+
+    @staticmethod
+    def _finish_current(uow: UnitOfWork, current: Ticket | None, now: datetime,
+                        actor: Actor) -> dict | None:
+        """Next (or a call of another ticket) finishes the counter's current ticket, as the
+        commercial keypads do; what it did is answered (`previous`) so the console can say it:
+        the number, and whether service had been started (a call never served otherwise)."""
+        if current is None:
+            return None
+        started = current.started_at is not None
+        current.finish(now, actor, how="next")
+        uow.changes.ticket(current)
+        return {"id": current.id, "number": current.label, "status": current.status.value,
+                "auto": True, "started": started}
+
+    @staticmethod
+    def _with_previous(view: dict, previous: dict | None) -> dict:
+        return {**view, "previous": previous} if previous else view
 
     def _simple(self, ticket_id: int, change, office_id: int | None = None) -> dict:
         return self.context.write(

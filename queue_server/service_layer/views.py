@@ -96,6 +96,9 @@ class Views:
                 stats = self.queue_stats([service], now)[service.id]
             eta = stats.eta(ahead)
         view = ticket_view(ticket, service, counter, ahead, eta, self.public_url)
+        office = self.office(ticket.office_id)
+        # The citizen's phone names the office it is about (a link opened days later).
+        view["office_name"], view["office_name_en"] = office.name, office.name_en or None
         self._tickets[ticket.id] = view
         return view
 
@@ -155,6 +158,10 @@ def ticket_view(ticket: Ticket, service: Service, counter: Counter | None, ahead
         "counter": counter_brief(counter)
         if ticket.status.at_counter or ticket.status == TicketStatus.HELD else None,
         "recall_count": ticket.recall_count, "transfer_count": ticket.transfer_count,
+        # closed by Next (or another call) before service started: the phone says "closed",
+        # not "served" (None: not finished, or finished before this was recorded)
+        "finished_unstarted": ticket.finished_unstarted
+        if ticket.status == TicketStatus.FINISHED else None,
         "note": ticket.note,
         "status_url": f"{public_url.rstrip('/')}/t/{ticket.token}",
     }

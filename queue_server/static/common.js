@@ -106,6 +106,7 @@
         var err = (data && data.error) || {};
         var message = err.message || ("HTTP " + response.status + " " + (response.statusText || ""));
         var error = ApiError(message, err.code || "http_" + response.status, response.status, err.details);
+        error.body = err;   // the refusal's other fields (e.g. call-next's `previous`)
         if (err.message_th) { error.messageTh = err.message_th; error.messageEn = err.message_en || message; }
         throw error;
       });
@@ -213,6 +214,23 @@
       catch (e) { formatters[key] = new Intl.DateTimeFormat(undefined, opts); }
     }
     return formatters[key].format(date);
+  };
+
+  /** A printer's state in words, Thai or English (`lang` "en"), from its state (GET
+   *  /printers, an issue answer's `printer`); the agent's own `detail` is English and for
+   *  the technician. */
+  var PRINTER_WORDS = {
+    unknown: ["ไม่ทราบสถานะ", "state unknown"], ready: ["พร้อม", "ready"],
+    low: ["กระดาษใกล้หมด", "paper low"], silent: ["ยังไม่มีเครื่องพิมพ์รายงานสถานะ", "no printer has reported"],
+    offline: ["ออฟไลน์", "offline"], cover: ["ฝาเครื่องเปิดอยู่", "cover open"], out: ["กระดาษหมด", "out of paper"]
+  };
+  GECC.printerText = function (p, lang) {
+    var key = "unknown";
+    if (p && p.usable) key = p.paper === "low" ? "low" : "ready";
+    else if (p && !p.online) key = p.updated_at ? "offline" : "silent";
+    else if (p && p.cover_open) key = "cover";
+    else if (p && p.paper === "out") key = "out";
+    return PRINTER_WORDS[key][lang === "en" ? 1 : 0];
   };
 
   /** Minutes of expected wait, in words. null means no open counter serves the queue. */

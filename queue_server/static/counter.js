@@ -4,6 +4,7 @@
   "use strict";
   var h = GECC.h, $ = GECC.$;
   var STORE_KEY = "gecc.counter_id";
+  var MY_ID = parseInt(document.body.dataset.userId, 10);
   var state = { counters: [], counterId: null, counter: null, services: {}, serviceOrder: [], busy: false,
                 nextHoldUntil: 0 };
   // After a call, Next rests a moment: a double press (or a key bounce) never calls two.
@@ -55,7 +56,10 @@
         if (id !== state.counterId) return;
         state.waiting = data.waiting;
         state.today = data.today;
+        state.mine = data.mine;
+        state.clerk = data.clerk;
         renderWaiting();
+        renderClerk();
       }, function (err) { if (!GECC.loginIfNeeded(err)) fail(err); });
     }, 250);
   }
@@ -73,10 +77,26 @@
         GECC.h("td", null, GECC.formatTime(t.issued_at, "time")), GECC.h("td", null, call)));
     });
     if (!list.length) body.appendChild(GECC.h("tr", null, GECC.h("td", { colspan: 4, class: "muted" }, "ไม่มีผู้รอ / No one waiting")));
+    // The counter's figures (everyone who worked here today) and the clerk's own, apart.
     var today = state.today;
-    GECC.setText("#today-line", today ? "วันนี้ให้บริการแล้ว " + today.finished + " ราย" +
+    var mine = state.mine;
+    GECC.setText("#today-line", today ? "ช่องนี้วันนี้ให้บริการ " + today.finished + " ราย" +
       (today.service_minutes.mean !== null ? " · เฉลี่ย " + today.service_minutes.mean + " นาที" : "") +
-      " / Served today: " + today.finished : "");
+      (mine ? " · ท่านให้บริการ " + mine.finished + " ราย" : "") +
+      " / This counter today: " + today.finished + (mine ? " · you: " + mine.finished : "") : "");
+  }
+
+  /** Another clerk called, served or finished here today: say so, so two clerks do not
+   *  work one counter's queue (and its figures) without knowing. */
+  function renderClerk() {
+    var el = $("#counter-warning");
+    var other = state.clerk && state.clerk.id !== MY_ID ? state.clerk : null;
+    el.hidden = !other;
+    if (!other) { el.textContent = ""; return; }
+    var who = other.name + (other.username ? " (" + other.username + ")" : "");
+    var at = GECC.formatTime(other.at, "time");
+    el.textContent = "ช่องนี้มี " + who + " ทำงานอยู่วันนี้ (ล่าสุด " + at + " น.) ตรวจสอบว่าเลือกช่องถูกต้อง / " +
+      who + " works at this counter today (last at " + at + "): check that this is your counter.";
   }
 
   function callTicket(t) {
@@ -85,7 +105,8 @@
       return GECC.post("/counters/" + id + "/call", { ticket_id: t.id });
     }, function (called) {
       applyTicket(called);
-      info("เรียก " + called.number + " แล้ว / Called " + called.number + ".");
+      info("เรียก " + called.number + " แล้ว" + previousText(called.previous, "th") +
+           " / Called " + called.number + "." + previousText(called.previous, "en"));
       loadWaiting();
     });
   }
@@ -102,6 +123,10 @@
   function chooseCounter(id) {
     state.counterId = id;
     state.counter = null;
+    state.clerk = null;
+    state.mine = null;
+    renderClerk();
+    $("#counter-prompt").hidden = true;
     try { localStorage.setItem(STORE_KEY, String(id)); } catch (e) { /* private mode */ }
     GECC.clearError();
     info("");
@@ -136,6 +161,17 @@
     else if (state.counter.current && state.counter.current.id === ticket.id) state.counter.current = null;
   }
 
+  /** What a call did to the ticket the counter had (the API's `previous`), in one language:
+   *  Next finishes it, as on a keypad; the clerk is told, and whether it was never started. */
+  function previousText(previous, lang) {
+    if (!previous) return "";
+    if (lang === "en") {
+      return " " + previous.number + " finished automatically" +
+        (previous.started ? "." : " (service was not started).");
+    }
+    return " · ปิดคิว " + previous.number + " อัตโนมัติ" + (previous.started ? "" : " (ยังไม่ได้เริ่มบริการ)");
+  }
+
   // --- actions ---------------------------------------------------------------------
 
   var LABEL = {
@@ -155,7 +191,9 @@
       if (done) done(result);
     }, function (err) {
       if (err.code === "queue_empty") {
-        info("ไม่มีผู้รอคิวสำหรับช่องนี้ / No one is waiting for this counter.");
+        var previous = err.body && err.body.previous;
+        info("ไม่มีผู้รอคิวสำหรับช่องนี้" + previousText(previous, "th") +
+             " / No one is waiting for this counter." + previousText(previous, "en"));
       } else {
         fail(err);
       }
@@ -184,7 +222,8 @@
         setTimeout(render, NEXT_HOLD_MS + 50);
         info(ticket.repeated
           ? "หน้าจอไม่เป็นปัจจุบัน ช่องนี้มีคิว " + ticket.number + " อยู่แล้ว / This counter already has " + ticket.number + "."
-          : "เรียก " + ticket.number + " แล้ว / Called " + ticket.number + ".");
+          : "เรียก " + ticket.number + " แล้ว" + previousText(ticket.previous, "th") +
+            " / Called " + ticket.number + "." + previousText(ticket.previous, "en"));
       });
       return;
     }
@@ -222,7 +261,8 @@
       return GECC.post("/counters/" + id + "/call", { ticket_id: ticket.id });
     }, function (called) {
       applyTicket(called);
-      info("เรียก " + called.number + " กลับแล้ว / Called " + called.number + " back.");
+      info("เรียก " + called.number + " กลับแล้ว" + previousText(called.previous, "th") +
+           " / Called " + called.number + " back." + previousText(called.previous, "en"));
     });
   }
 
@@ -243,16 +283,17 @@
     var box = $("#transfer-options");
     box.textContent = "";
     $("#transfer-number").textContent = cur.number;
-    var n = 0;
+    // Each service by its own letter (B for B): the letter on the tickets, not a position.
     state.serviceOrder.forEach(function (sid) {
       if (sid === cur.service_id) return;
       var s = state.services[sid];
-      n += 1;
+      var key = /^[A-Za-z]$/.test(s.code) ? s.code.toUpperCase() : "";
       box.appendChild(h("button", {
-        class: "btn secondary", type: "button", dataset: { key: n <= 9 ? String(n) : "" },
+        class: "btn secondary", type: "button", dataset: { key: key },
+        "aria-keyshortcuts": key || null,
         onclick: function () { transferTo(sid); }
-      }, n <= 9 ? h("kbd", null, String(n)) : null, " " + s.code + " · " + s.name_th + " / " + s.name_en,
-         " (", s.waiting, " รอ)"));
+      }, key ? h("kbd", { class: "key-letter" }, key) : null, " " + s.code + " · " + s.name_th + " / " + s.name_en,
+         " (", s.waiting, " รอ / waiting)"));
     });
     $("#transfer-dialog").showModal();
   }
@@ -393,9 +434,11 @@
   // --- rendering -------------------------------------------------------------------
 
   function renderCounterSelect() {
-    var current = String(state.counterId);
+    var current = state.counterId ? String(state.counterId) : "";
     if (select.dataset.filled !== "1" && state.counters.length) {
       select.textContent = "";
+      // Nothing chosen on this PC yet: the clerk chooses; no counter is taken for them.
+      select.appendChild(h("option", { value: "", disabled: true }, "— เลือกช่อง / Choose —"));
       state.counters.forEach(function (c) {
         select.appendChild(h("option", { value: c.id }, c.name + " (#" + c.number + ")"));
       });
@@ -414,7 +457,7 @@
       badge.textContent = c.is_open ? "เปิดให้บริการ / Open" : "ปิด / Closed";
       badge.className = "badge " + (c.is_open ? "open" : "closed");
       toggle.textContent = (c.is_open ? "ปิดช่อง / Close counter" : "เปิดช่อง / Open counter") + " ";
-      toggle.appendChild(h("kbd", null, "O"));
+      toggle.appendChild(h("kbd", { class: "key-letter", title: "ตัวอักษร O / the letter O" }, "O"));
       toggle.disabled = state.busy;
       $("#choose-services").disabled = state.busy || !state.serviceOrder.length;
       $("#pair-tablet").disabled = false;
@@ -497,9 +540,10 @@
     if ($("#services-dialog").open || $("#tablet-dialog").open) return;   // their own keys: Tab, Enter, Esc
     var dialog = $("#transfer-dialog");
     if (dialog.open) {
-      var digit = /^(Digit|Numpad)([1-9])$/.exec(e.code);
-      if (digit) {
-        var b = dialog.querySelector('[data-key="' + digit[2] + '"]');
+      // The service's letter, by the key's place (a Thai layout types Thai letters there).
+      var letter = /^Key([A-Z])$/.exec(e.code);
+      if (letter) {
+        var b = dialog.querySelector('[data-key="' + letter[1] + '"]');
         if (b) { e.preventDefault(); b.click(); }
       }
       return;
@@ -546,7 +590,10 @@
     e.preventDefault();
     saveServices();
   });
-  select.addEventListener("change", function () { chooseCounter(parseInt(select.value, 10)); });
+  select.addEventListener("change", function () {
+    select.blur();    // the keys (N, Space ...) work at once, not the list's own
+    chooseCounter(parseInt(select.value, 10));
+  });
 
   // --- start -----------------------------------------------------------------------
 
@@ -556,12 +603,14 @@
     if (!counters.length) { info("ยังไม่มีช่องบริการ / No counters are set up."); return; }
     var stored = null;
     try { stored = parseInt(localStorage.getItem(STORE_KEY), 10); } catch (e) { /* ignore */ }
-    // The clerk's default counter (staff page) when this browser remembers none.
+    // The counter this PC was set to, else the clerk's default counter (the staff page);
+    // with neither, a first opening asks (never counter 1 by default: a clerk who did not
+    // notice worked counter 1's queue and saw its clerk's figures).
     if (!stored) stored = parseInt(document.body.dataset.defaultCounter, 10) || null;
-    var chosen = counters.some(function (c) { return c.id === stored; }) ? stored : counters[0].id;
+    var chosen = counters.some(function (c) { return c.id === stored; }) ? stored : null;
     state.counterId = chosen;
     live = GECC.live({
-      rooms: ["counter:" + chosen],
+      rooms: chosen ? ["counter:" + chosen] : [],
       on: {
         snapshot: function (data) {
           if (data.room !== "counter:" + state.counterId) return;
@@ -584,11 +633,20 @@
         },
         ticket_called: function (call) {
           if (call.counter_id !== state.counterId || state.busy) return;
+          // This console's own call: its answer said more (what became of the previous one).
+          if (!call.recall && state.counter && state.counter.current &&
+              state.counter.current.id === call.ticket_id && $("#info").textContent) return;
           info((call.recall ? "เรียกซ้ำ " : "เรียก ") + call.number + " แล้ว / " + (call.recall ? "Recalled " : "Called ") + call.number + ".");
         },
         error: function (err) { GECC.showError(err); }
       }
     });
+    if (!chosen) {
+      render();
+      $("#counter-prompt").hidden = false;
+      select.focus();
+      return null;
+    }
     return chooseCounter(chosen);
   }).catch(fail);
 })();

@@ -22,9 +22,16 @@
       var late = s.wait_minutes.max !== null && s.wait_minutes.max > s.target_wait_minutes;
       return h("tr", null,
         h("td", null, h("strong", null, s.code), " " + s.name_th, h("br"), h("small", null, s.name_en)),
-        h("td", null, fmt(s.issued)), h("td", null, fmt(s.waiting)), h("td", null, fmt(s.at_counter)),
-        h("td", null, fmt(s.finished)),
-        h("td", null, fmt(s.no_show)), h("td", null, fmt(s.wait_minutes.mean)),
+        h("td", null, fmt(s.issued)),
+        h("td", { class: "moved" }, "+" + fmt(s.transferred_in) + " / −" + fmt(s.transferred_out)),
+        h("td", null, fmt(s.waiting)),
+        h("td", null, fmt(s.at_counter), s.held ? h("small", null, " (พัก / held " + s.held + ")") : null),
+        h("td", null, fmt(s.finished), s.finished_unstarted
+          ? h("small", null, " (ไม่ได้เริ่ม / not started " + s.finished_unstarted + ")") : null),
+        h("td", null, fmt(s.no_show), s.no_show_requeued
+          ? h("small", null, " (+" + s.no_show_requeued + " กลับเข้าคิว / requeued)") : null),
+        h("td", null, fmt(s.cancelled)),
+        h("td", null, fmt(s.wait_minutes.mean)),
         h("td", late ? { class: "late" } : null, fmt(s.wait_minutes.max)),
         h("td", null, s.within_target_percent === null ? "—" : s.within_target_percent + " %"),
         h("td", null, fmt(s.service_minutes.mean) + " / " + fmt(s.standard_minutes)),

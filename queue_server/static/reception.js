@@ -49,7 +49,8 @@
     GECC.setText("#issued-at", GECC.formatTime(t.issued_at, "datetime") + " น.");
     GECC.setText("#issued-print", !t.print_job ? "ไม่พิมพ์ / not printed"
       : (t.printer && t.printer.usable ? "ส่งพิมพ์แล้ว / sent to the printer"
-         : "เครื่องพิมพ์ไม่พร้อม / printer not ready: " + ((t.printer && t.printer.detail) || "")));
+         : "เครื่องพิมพ์ไม่พร้อม: " + GECC.printerText(t.printer) + " บัตรจะพิมพ์เมื่อเครื่องพร้อม" +
+           " / Printer not ready: " + GECC.printerText(t.printer, "en") + "; the ticket prints when it is."));
     var again = h("button", { class: "btn secondary", type: "button" }, "พิมพ์ซ้ำ / Reprint");
     again.addEventListener("click", function () {
       GECC.post("/tickets/" + t.id + "/reprint", printerBody()).then(function () {

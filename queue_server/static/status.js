@@ -19,13 +19,25 @@
     var pr = $("#priority");
     pr.hidden = t.priority === "normal";
     pr.textContent = GECC.priorityText(t.priority) + " / " + GECC.priorityText(t.priority, "en");
+    // Closed by the counter's Next before service started: "closed", not "finished".
+    var unserved = t.status === "finished" && t.finished_unstarted === true;
     var st = $("#status");
-    st.textContent = GECC.statusText(t.status);
-    st.appendChild(GECC.h("small", null, GECC.statusText(t.status, "en")));
+    st.textContent = unserved ? "ปิดคิวแล้ว" : GECC.statusText(t.status);
+    st.appendChild(GECC.h("small", null, unserved ? "Closed" : GECC.statusText(t.status, "en")));
+    $("#unserved").hidden = !unserved;
+
+    // Moved to another service by a clerk: the same number, another queue.
+    var moved = t.transfer_count > 0 && (t.status === "waiting" || t.status === "called" || t.status === "serving");
+    $("#moved").hidden = !moved;
+    if (moved) {
+      GECC.setText("#moved .th", "ย้ายไปบริการ " + t.service_name_th + " แล้ว หมายเลขเดิม");
+      GECC.setText("#moved .en", "Moved to " + t.service_name_en + ", with the same number.");
+    }
 
     var atCounter = (t.status === "called" || t.status === "serving") && t.counter;
     $("#called").hidden = !atCounter;
-    if (atCounter) GECC.setText("#counter", t.counter.name + " (" + t.counter.number + ")");
+    // The counter's name says its number already ("ช่อง 1"), once.
+    if (atCounter) GECC.setText("#counter", t.counter.name);
     document.body.classList.toggle("ticket-called", t.status === "called");
 
     var waiting = t.status === "waiting";
@@ -40,7 +52,13 @@
     if (t.finished_at) times += " · สิ้นสุด / Ended " + GECC.formatTime(t.finished_at, "time") + " น.";
     GECC.setText("#times", times);
     GECC.setText("#updated", "ข้อมูลเมื่อ / As of " + GECC.formatTime(new Date(), "seconds") + " น.");
+    var live = t.status === "waiting" || t.status === "called" || t.status === "serving" || t.status === "held";
     $("#rating-note").hidden = !(t.status === "waiting" || t.status === "called" || t.status === "serving");
+    $("#keep-open").hidden = !live;     // nothing more will change on a closed ticket
+    if (t.office_name) {
+      GECC.setText("#office-name", t.office_name + (t.office_name_en ? " · " + t.office_name_en : ""));
+      $("#office-line").hidden = false;
+    }
     document.body.classList.toggle("ticket-finished", t.status === "finished");
     $("#cancel").hidden = !(t.status === "waiting" || t.status === "called");
     $("#cancel").disabled = busy;
@@ -61,7 +79,10 @@
 
   function refresh() {
     return GECC.get("/tickets/" + encodeURIComponent(token)).then(set, function (err) {
-      if (err.status === 404) err = { message: "ไม่พบบัตรคิวนี้ / There is no ticket with this code." };
+      if (err.status === 404) {
+        err = { message: "ไม่พบบัตรคิวนี้ / There is no ticket with this code." };
+        $("#keep-open").hidden = true;
+      }
       GECC.showError(err);
     });
   }
@@ -252,7 +273,10 @@
         if (navigator.vibrate) { try { navigator.vibrate([300, 150, 300]); } catch (e) { /* ignore */ } }
       },
       error: function (err) {
-        if (err && err.code === "not_found") err = { message: "ไม่พบบัตรคิวนี้ / There is no ticket with this code." };
+        if (err && err.code === "not_found") {
+          err = { message: "ไม่พบบัตรคิวนี้ / There is no ticket with this code." };
+          $("#keep-open").hidden = true;
+        }
         GECC.showError(err);
       }
     }

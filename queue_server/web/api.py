@@ -130,7 +130,8 @@ def counter(counter_id: int):
 @require(STAFF_ROLES)
 def counter_waiting(counter_id: int):
     """The clerk's waiting list (queue order per service) and the counter's figures today."""
-    return flask.jsonify(gecc().queries.counter_waiting(counter_id, office_id=own_office()))
+    return flask.jsonify(gecc().queries.counter_waiting(counter_id, user_id=staff_member().id,
+                                                        office_id=own_office()))
 
 
 @api.post("/counters/<id:counter_id>/settings")

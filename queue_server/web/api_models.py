@@ -140,6 +140,10 @@ class PublicTicketView(Answer):
     counter: CounterBrief | None
     recall_count: int
     transfer_count: int
+    finished_unstarted: bool | None = Field(
+        default=None, description="finished by Next (or another call) before service started")
+    office_name: str | None = Field(default=None, description="the ticket's office")
+    office_name_en: str | None = None
 
 
 class FloodCancelled(Answer):
@@ -154,6 +158,17 @@ class HolderTicketView(PublicTicketView):
     status_url: str
 
 
+class PreviousTicket(Answer):
+    """The ticket a call finished first (the Next key's automatic finish)."""
+
+    id: int
+    number: str
+    status: str
+    auto: bool = Field(description="finished by the call, not by the Finish key")
+    started: bool = Field(description="false: service had not been started (a call never "
+                                      "served; kept out of service times)")
+
+
 class TicketView(HolderTicketView):
     """A ticket as staff see it: with the reception desk's triage note."""
 
@@ -162,6 +177,8 @@ class TicketView(HolderTicketView):
                                                             "the counter's current ticket")
     print_job: PrintJobBrief | None = Field(default=None, description="When it is printed")
     printer: PrinterStateView | None = Field(default=None, description="When it is printed")
+    previous: PreviousTicket | None = Field(
+        default=None, description="call-next, call: the counter's ticket this call finished")
 
 
 class BookingBrief(Answer):
@@ -232,10 +249,24 @@ class CounterDay(Answer):
     service_minutes: Minutes
 
 
+class CounterClerk(Answer):
+    id: int
+    name: str
+    username: str
+    at: IsoTime = Field(description="their last action at the counter")
+
+
+class MyDay(Answer):
+    finished: int = Field(description="finished at this counter today by who asks")
+
+
 class CounterWaiting(Answer):
     counter_id: int
     waiting: list[WaitingTicket]
     today: CounterDay
+    clerk: CounterClerk | None = Field(
+        default=None, description="who last called, served or finished here today")
+    mine: MyDay | None = None
 
 
 # --- the manager's day ---------------------------------------------------------------------
@@ -246,12 +277,20 @@ class ServiceDay(Answer):
     name_th: str
     name_en: str
     active: bool
-    issued: int
+    issued: int = Field(description="issued for this service; issued + transferred_in - "
+                                    "transferred_out = waiting + at_counter + finished + "
+                                    "no_show + cancelled")
+    transferred_in: int = Field(description="tickets of other services moved to this one")
+    transferred_out: int = Field(description="tickets issued here, moved to another service")
     waiting: int
-    at_counter: int
+    at_counter: int = Field(description="called, serving or held at a counter")
+    held: int
     finished: int
-    no_show: int
+    no_show: int = Field(description="dropped after their last no-show")
     cancelled: int
+    no_show_requeued: int = Field(description="no-shows that went back to the queue")
+    finished_unstarted: int = Field(description="finished by Next before a start (no "
+                                                "service time)")
     wait_minutes: Minutes
     service_minutes: Minutes
     target_wait_minutes: float

@@ -179,7 +179,8 @@ def test_wrong_early_and_cancelled_codes_are_told_clearly(office, pages, tmp_pat
     kiosk.locator("#booking-submit").tap()
     error = kiosk.locator("#booking-error-text")
     error.wait_for()
-    assert error.text_content() == f"ไม่พบนัดหมายรหัส {wrong} กรุณาตรวจสอบรหัสแล้วลองอีกครั้ง"
+    # (a word joiner keeps อีกครั้ง on one line: "ลองอีก / ครั้ง" read badly)
+    assert error.text_content() == f"ไม่พบนัดหมายรหัส {wrong} กรุณาตรวจสอบรหัสแล้วลองอีก\u2060ครั้ง"
     assert f"There is no booking with the code {wrong}" in kiosk.text_content("#booking-error-alt")
     assert kiosk.locator("#booking-normal").is_hidden()
     for selector in ("#booking-code", "#booking-error", "#keypad", "#booking-submit", "#booking-back"):

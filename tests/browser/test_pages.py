@@ -692,7 +692,7 @@ def test_clerk_sees_the_waiting_list_and_calls_a_particular_number(tmp_path, ser
 def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_closed(
         tmp_path, server_factory, pages):
     """The national ID-card system is down: the manager stops new A tickets. The lobby shows
-    A closed at once, the kiosk shows it closed with the office's hours and gives no ticket;
+    A closed at once, the kiosk shows it stopped for today and gives no ticket;
     who already waits is still called. Then A opens again."""
     server, db = start_demo(server_factory, tmp_path)
     waiting = issue(server, 1)
@@ -741,7 +741,10 @@ def test_manager_stops_new_tickets_for_a_service_and_kiosk_and_lobby_show_it_clo
     first = kiosk.locator("#services button.service").first
     first.wait_for()
     assert first.is_disabled()
-    assert "ปิดให้บริการ" in first.text_content() and "08:30" in first.text_content()
+    # Stopped by the manager: "not today", not the opening hours of a service closed by
+    # the clock (it is office hours now).
+    assert "งดให้บริการวันนี้" in first.text_content() and "08:30" not in first.text_content()
+    assert "งดให้บริการวันนี้" in live_kiosk.text_content("#services button.service")
     first.tap(force=True)
     assert kiosk.locator("#screen-services").is_visible()     # no priority step, no ticket
     refused = requests.post(f"{server.url}/api/v1/tickets", json={"service_id": 1}, timeout=5)
