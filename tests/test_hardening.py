@@ -11,6 +11,7 @@ import json
 import pytest
 
 from queue_server.live.sockets import socketio
+from test_csp import logged_in
 
 NOTE = "ขอคำแนะนำเรื่องที่ดิน โทร 081-234-5678"
 
@@ -81,27 +82,17 @@ def test_a_device_cannot_cancel_tickets(app, api):
     assert api.get(f"/tickets/{ticket['token']}").json["status"] == "waiting"
 
 
-def _logged_in(app, username: str):
-    client = app.test_client()
-    page = client.get("/login")
-    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    answer = client.post("/login", data={"username": username, "password": f"{username}-demo",
-                                         "csrf_token": csrf})
-    assert answer.status_code == 302
-    return client
-
-
 @pytest.mark.parametrize("page, refused, allowed", [
     ("/manager", ["staff1", "reception"], ["manager", "admin"]),
     ("/reception", ["staff1"], ["reception", "manager"]),
 ])
 def test_staff_pages_refuse_the_wrong_role(sqlite_app, page, refused, allowed):
     for username in refused:
-        answer = _logged_in(sqlite_app, username).get(page)
+        answer = logged_in(sqlite_app, username).get(page)
         assert answer.status_code == 403, (page, username)
         assert "ไม่มีสิทธิ์" in answer.text  # said in Thai, not a blank error
     for username in allowed:
-        assert _logged_in(sqlite_app, username).get(page).status_code == 200, (page, username)
+        assert logged_in(sqlite_app, username).get(page).status_code == 200, (page, username)
 
 
 def test_speech_only_for_calls_that_happened(app, api, monkeypatch):
@@ -136,7 +127,7 @@ def test_every_answer_says_nosniff(app, api):
 def test_a_copied_session_cookie_stops_working_at_log_out(sqlite_app):
     """Someone copies the clerk's cookie; the clerk logs out: the copy no longer opens the
     console nor calls the API."""
-    clerk = _logged_in(sqlite_app, "staff1")
+    clerk = logged_in(sqlite_app, "staff1")
     cookie = clerk.get_cookie("session").value
     copy = sqlite_app.test_client()
     copy.set_cookie("session", cookie)
@@ -146,7 +137,7 @@ def test_a_copied_session_cookie_stops_working_at_log_out(sqlite_app):
     assert clerk.post("/logout", data={"csrf_token": csrf}).status_code == 302
     assert copy.get("/counter").status_code == 302  # back to the log-in page
     assert copy.get("/api/v1/counters").status_code == 401
-    assert _logged_in(sqlite_app, "staff1").get("/counter").status_code == 200  # logs in again
+    assert logged_in(sqlite_app, "staff1").get("/counter").status_code == 200  # logs in again
 
 
 def test_tokens_run_out_and_can_be_revoked(app, clock):

@@ -89,6 +89,16 @@ def bars(chart_id: str, title: str, desc: str, labels: list[str],
             x = left + step * i + step * 0.1 + bar * s
             body.append(f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" '
                         f'height="{h:.1f}" fill="{colour}"/>')
+    body += _reference_axis_legend(reference, series, labels, left, right, top, bottom, step,
+                                   y_max)
+    return _frame(chart_id, title, desc, width, height, body)
+
+
+def _reference_axis_legend(reference, series, labels, left, right, top, bottom, step,
+                           y_max) -> list[str]:
+    """What the bar and line charts end with: the dashed reference line (a target) and its
+    label, the x labels and axis, and the legend when there are several series."""
+    body = []
     if reference:
         y = bottom - (bottom - top) * reference[0] / y_max
         body.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{INK}" '
@@ -100,7 +110,7 @@ def bars(chart_id: str, title: str, desc: str, labels: list[str],
     if len(series) > 1:
         body += _legend([(n, PALETTE[i % len(PALETTE)]) for i, (n, _) in enumerate(series)],
                         left + 60, 18)
-    return _frame(chart_id, title, desc, width, height, body)
+    return body
 
 
 def stacked(chart_id: str, title: str, desc: str, labels: list[str],
@@ -159,16 +169,8 @@ def lines(chart_id: str, title: str, desc: str, labels: list[str],
                 segment.append(point)
         body += [f'<polyline points="{p}" fill="none" stroke="{colour}" stroke-width="2"/>'
                  for p in out] + dots
-    if reference:
-        y = bottom - (bottom - top) * reference[0] / y_max
-        body.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{INK}" '
-                    f'stroke-dasharray="6 4"/><text x="{right}" y="{y - 4:.1f}" '
-                    f'text-anchor="end" fill="{INK}">{escape(reference[1])}</text>')
-    body += _x_labels(labels, left, step, bottom)
-    body.append(f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="{INK}"/>')
-    if len(series) > 1:
-        body += _legend([(n, PALETTE[i % len(PALETTE)]) for i, (n, _) in enumerate(series)],
-                        left + 60, 18)
+    body += _reference_axis_legend(reference, series, labels, left, right, top, bottom, step,
+                                   y_max)
     return _frame(chart_id, title, desc, width, height, body)
 
 
