@@ -168,3 +168,41 @@ def test_the_complaint_record_cannot_be_rewritten(db_url):
             conn.execute(sa.update(complaints).values(contact=None, status="closed"))
     finally:
         engine.dispose()
+
+
+def test_an_office_with_data_upgrades_to_head(db_url):
+    """The migrations that rebuild a SQLite table (batch mode) run on a database holding an
+    office, its counter and a ticket served there: nothing refuses, nothing is lost."""
+    from alembic import command
+
+    from queue_server.adapters.migrate import alembic_config, upgrade
+
+    with alembic_config(db_url) as config:
+        command.downgrade(config, "0012")
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            conn.execute(sa.text(
+                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
+                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
+            conn.execute(sa.text(
+                "INSERT INTO counters (id, office_id, number, name, is_open) "
+                "VALUES (1, 1, 1, 'ช่อง 1', true)"))
+            conn.execute(sa.text(
+                "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number, label,"
+                " service_day, priority, channel, status, token, issued_at, queued_at, queue_key,"
+                " counter_id, version) VALUES (1, 1, 1, 1, 1, 'A001', '2026-11-23', 'normal',"
+                " 'kiosk', 'finished', 'tok', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
+                " '2026-11-23 02:00:00', 1, 1)"))
+    finally:
+        engine.dispose()
+    upgrade(db_url)
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT counter_id FROM tickets")).scalar() == 1
+            assert conn.execute(sa.text("SELECT name FROM counters")).scalar() == "ช่อง 1"
+    finally:
+        engine.dispose()
