@@ -96,8 +96,7 @@ class Evidence:
                         for s in uow.offices.services(office.id)}
             counters = {c.id: c.name for c in uow.offices.counters(office.id)}
             visits = self._visits(uow, office.id, first, last)
-            ratings = [RatingRow._make(row) for row in
-                       uow.evidence.ratings_of_days(office.id, first, last)]
+            ratings = self._ratings(uow, office.id, visits)
             start, end = office.day_bounds(first, last)
             complaints = [ComplaintRow(*r) for r in uow.complaints.evidence_rows(office.id, start, end)]
             data = EvidenceInput(
@@ -119,6 +118,15 @@ class Evidence:
                       latest_answers(uow.evidence.answers(office.id), last).items()}
             report["items"], report["score"] = assess(report, manual)
             return EvidenceData(report, visits, services, counters, ratings, complaints)
+
+    @staticmethod
+    def _ratings(uow, office_id: int, visits: Visits) -> list[RatingRow]:
+        """The ratings of the period's visits."""
+        if not len(visits):
+            return []
+        ids = set(visits.id.tolist())
+        return [RatingRow._make(row) for row in uow.evidence.ratings_of_tickets(
+                    office_id, int(visits.id.min()), int(visits.id.max())) if row[0] in ids]
 
     @staticmethod
     def _visits(uow, office_id: int, first: date, last: date) -> Visits:
