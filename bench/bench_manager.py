@@ -94,21 +94,31 @@ def main() -> None:
             (f"self-assessment, {first}..{last}",
              f"/manager/assessment?period=range&from={first}&to={last}", pages.manager_assessment),
         ]
-        print(f"\n{'page':<52} {'run':>4} {'server s':>9} {'status':>6} {'KB':>7}  parts (ms)")
+        print(f"\n{'page':<52} {'run':>5} {'server s':>9} {'status':>6} {'KB':>7}  parts (ms)")
         summary = []
+        evidence = services.evidence
         for name, path, view in cases:
             runs = []
-            for run in range(1, args.repeat + 1):
+            for run in range(1, args.repeat + 2):
+                # every run but the last computes its evidence; the last is the page shown
+                # again with nothing changed (the evidence kept: Evidence.report)
+                again = run == args.repeat + 1
+                if not again and hasattr(evidence, "forget"):
+                    evidence.forget()
                 seconds, parts, status, size = timed_page(app, member, path, view)
-                runs.append(seconds)
+                if not again:
+                    runs.append(seconds)
                 detail = ", ".join(f"{k} {v:.0f}" for k, v in parts.items())
-                print(f"{name:<52} {run:>4} {seconds:>9.3f} {status:>6} {size / 1024:>7.0f}  {detail}")
-            summary.append((name, min(runs), statistics.median(runs)))
-        print("\nbest and median server time; the period page's target (issue 12) is under 2 s:")
-        for name, best, middle in summary:
+                label = "again" if again else str(run)
+                print(f"{name:<52} {label:>5} {seconds:>9.3f} {status:>6} {size / 1024:>7.0f}  {detail}")
+            summary.append((name, min(runs), statistics.median(runs), seconds))
+        print("\nserver time computed (best, median) and shown again; the period page's target "
+              "(issue 12) is under 2 s, computed:")
+        for name, best, middle, again in summary:
             verdict = "" if not name.startswith("period") else (
                 "  MEETS the 2 s target" if middle < 2 else "  OVER the 2 s target")
-            print(f"  {name:<52} best {best:.3f} s, median {middle:.3f} s{verdict}")
+            print(f"  {name:<52} best {best:.3f} s, median {middle:.3f} s, again {again:.3f} s"
+                  f"{verdict}")
         engine.dispose()
 
 

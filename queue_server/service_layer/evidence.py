@@ -70,6 +70,11 @@ class Evidence:
                 self._reports.popitem(last=False)
         return report
 
+    def forget(self) -> None:
+        """Drop the kept reports: the next ones are computed (benchmarks measure both)."""
+        with self._lock:
+            self._reports.clear()
+
     def export(self, office_id: int | None, first: date, last: date, out: Path,
                pdf_beside: bool = True) -> list[Path]:
         """The evidence pack of the period into the folder `out`; the files written.
