@@ -7,6 +7,22 @@
   var h = GECC.h, $ = GECC.$;
   // No ?id= in the URL: the server's own printer (GECC_PRINTER) prints this kiosk's tickets.
   var kioskId = document.body.dataset.kioskId || null;
+  // The kiosk's own token, from its pairing (/pair): it issues and checks in as that kiosk,
+  // not as an anonymous caller (no rate limit). A token taken back (401) is forgotten, and
+  // the kiosk goes on as an anonymous one until it is paired again.
+  var deviceToken = null;
+  try { deviceToken = localStorage.getItem("gecc.device.token"); } catch (e) { deviceToken = null; }
+  function asThisKiosk(send) {
+    return send(deviceToken ? { "Authorization": "Bearer " + deviceToken } : {})
+      .catch(function (err) {
+        if (deviceToken && err && (err.status === 401 || err.code === "unauthorized")) {
+          deviceToken = null;
+          try { localStorage.removeItem("gecc.device.token"); } catch (e) { /* private mode */ }
+          return send({});
+        }
+        throw err;
+      });
+  }
 
   var RETURN_AFTER_SECONDS = 15;    // on the confirmation screen
   // When the printer is down the screen is the ticket: a little longer, but not so long that
@@ -310,8 +326,10 @@
     issuing = true;
     clearTimers();
     show("wait");
-    GECC.post("/tickets", {
-      service_id: chosen.id, priority: priority, channel: "kiosk", kiosk_id: kioskId || undefined
+    asThisKiosk(function (headers) {
+      return GECC.api("/tickets", { method: "POST", headers: headers, body: {
+        service_id: chosen.id, priority: priority, channel: "kiosk", kiosk_id: kioskId || undefined
+      } });
     }).then(showTicket, function (err) {
       issuing = false;
       // The citizen's words, by the API's code; never the server's English message.
@@ -508,7 +526,7 @@
     $("#booking-submit").disabled = true;
     $("#wait-text").textContent = t("checkingIn");
     show("wait");
-    checkInRequest(code).then(function (ticket) {
+    asThisKiosk(function (headers) { return checkInRequest(code, headers); }).then(function (ticket) {
       checkingIn = false;
       $("#booking-submit").disabled = false;
       showTicket(ticket);
@@ -521,10 +539,12 @@
 
   /** POST the code; resolves to the ticket, rejects with the API's whole error object (its
    *  times and day are needed to say why, in Thai and English). */
-  function checkInRequest(code) {
-    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+  function checkInRequest(code, extraHeaders) {
+    var headers = Object.assign({ "Content-Type": "application/json", "Accept": "application/json" },
+                                extraHeaders || {});
     var csrf = GECC.csrfToken();
     if (csrf) headers["X-CSRFToken"] = csrf;
+    if (GECC.officeId) headers["X-Gecc-Office"] = GECC.officeId;  // a kiosk of /o/<office>/
     return fetch("/api/v1/bookings/check-in", {
       method: "POST", headers: headers, credentials: "same-origin", cache: "no-store",
       body: JSON.stringify({ code: code, kiosk_id: kioskId || undefined })
