@@ -23,6 +23,28 @@ def test_migrations_match_the_mapped_tables(db_url):
                         "`with queue_server.adapters.migrate.alembic_config(url) as config`")
 
 
+def add_office(conn, with_service: bool = True) -> None:
+    """Office 1 and its service 1 (A), in plain SQL: the tables of any revision have them."""
+    conn.execute(sa.text("INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+    if with_service:
+        conn.execute(sa.text(
+            "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
+            " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
+
+
+def add_ticket(conn, ticket_id: int, status: str = "waiting", **columns) -> None:
+    """Ticket `ticket_id` of service 1, issued 2026-11-23 09:00 Bangkok, with `columns` over
+    the defaults, in plain SQL (a migration's test writes the columns of its revision)."""
+    issued = "2026-11-23 02:00:00"
+    values = {"id": ticket_id, "office_id": 1, "service_id": 1, "issued_service_id": 1,
+              "number": ticket_id, "label": f"A{ticket_id:03d}", "service_day": "2026-11-23",
+              "priority": "normal", "channel": "kiosk", "status": status,
+              "token": f"tok{ticket_id}", "issued_at": issued, "queued_at": issued,
+              "queue_key": issued, "version": 1, **columns}
+    conn.execute(sa.text(f"INSERT INTO tickets ({', '.join(values)}) "
+                         f"VALUES ({', '.join(':' + name for name in values)})"), values)
+
+
 def refuses_rewrites(engine, table: sa.Table, column: str = "actor_kind") -> None:
     """UPDATE (of `column`) and DELETE of `table` fail in the database, and its one row stays
     as it was."""
@@ -41,17 +63,8 @@ def test_the_event_record_cannot_be_rewritten(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
-            conn.execute(sa.text(
-                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
-                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
-            conn.execute(sa.text(
-                "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number, label,"
-                " service_day, priority, channel, status, token, issued_at, queued_at, queue_key,"
-                " version) VALUES (1, 1, 1, 1, 1, 'A001', '2026-11-23', 'normal', 'kiosk',"
-                " 'waiting', 'tok', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
-                " '2026-11-23 02:00:00', 1)"))
+            add_office(conn)
+            add_ticket(conn, 1)
             conn.execute(sa.insert(ticket_events).values(
                 ticket_id=1, office_id=1, kind="issued",
                 at=datetime(2026, 11, 23, 2, tzinfo=timezone.utc),
@@ -66,8 +79,7 @@ def test_the_office_record_cannot_be_rewritten(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            add_office(conn, with_service=False)
             conn.execute(sa.insert(office_events).values(
                 office_id=1, kind="counter_opened", at=datetime(2026, 12, 1, 2, tzinfo=timezone.utc),
                 actor_kind="user", actor_id="7", data={}))
@@ -84,8 +96,7 @@ def test_the_self_assessment_answers_cannot_be_rewritten(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            add_office(conn, with_service=False)
             conn.execute(sa.text(
                 "INSERT INTO users (id, office_id, username, display_name, role, password_hash, "
                 "active) VALUES (1, 1, 'm', 'm', 'manager', '!', true)"))
@@ -111,21 +122,9 @@ def test_tickets_called_before_0010_get_their_first_call_from_the_record(db_url)
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
-            conn.execute(sa.text(
-                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
-                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
-            for ticket_id, status in ((1, "finished"), (2, "waiting")):
-                conn.execute(sa.text(
-                    "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number,"
-                    " label, service_day, priority, channel, status, token, issued_at, queued_at,"
-                    " queue_key, called_at, version) VALUES (:id, 1, 1, 1, :id, 'A00' || :id,"
-                    " '2026-11-23', 'normal', 'kiosk', :status, 'tok' || :id,"
-                    " '2026-11-23 02:00:00', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
-                    " :called, 1)"),
-                    {"id": ticket_id, "status": status,
-                     "called": "2026-11-23 02:30:00" if ticket_id == 1 else None})
+            add_office(conn)
+            add_ticket(conn, 1, "finished", called_at="2026-11-23 02:30:00")
+            add_ticket(conn, 2)
             for minute in (30, 10):  # the requeue's call is the later one
                 conn.execute(sa.insert(ticket_events).values(
                     ticket_id=1, office_id=1, kind="called",
@@ -154,8 +153,7 @@ def test_the_complaint_record_cannot_be_rewritten(db_url):
     at = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
+            add_office(conn, with_service=False)
             conn.execute(sa.insert(complaints).values(
                 id=1, office_id=1, code="ABCDE23456", text="t", category="other",
                 channel="online", status="received", contact="081", received_at=at,
@@ -182,20 +180,11 @@ def test_an_office_with_data_upgrades_to_head(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO offices (id, name, opening_hours) VALUES (1, 'o', '[]')"))
-            conn.execute(sa.text(
-                "INSERT INTO services (id, office_id, code, name_th, name_en, standard_minutes,"
-                " target_wait_minutes) VALUES (1, 1, 'A', 'ก', 'a', 5, 10)"))
+            add_office(conn)
             conn.execute(sa.text(
                 "INSERT INTO counters (id, office_id, number, name, is_open) "
                 "VALUES (1, 1, 1, 'ช่อง 1', true)"))
-            conn.execute(sa.text(
-                "INSERT INTO tickets (id, office_id, service_id, issued_service_id, number, label,"
-                " service_day, priority, channel, status, token, issued_at, queued_at, queue_key,"
-                " counter_id, version) VALUES (1, 1, 1, 1, 1, 'A001', '2026-11-23', 'normal',"
-                " 'kiosk', 'finished', 'tok', '2026-11-23 02:00:00', '2026-11-23 02:00:00',"
-                " '2026-11-23 02:00:00', 1, 1)"))
+            add_ticket(conn, 1, "finished", counter_id=1)
     finally:
         engine.dispose()
     upgrade(db_url)
